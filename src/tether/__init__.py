@@ -1,0 +1,96 @@
+"""tether: track experiments, and (as the platform grows) package, serve and monitor models.
+
+``import tether as tt`` gives the fluent API below; ``tt.Client`` gives explicit-id access. Importing
+tether is cheap: storage, pandas and friends load on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tether.errors import (
+    AlreadyExists,
+    Conflict,
+    InvalidFilter,
+    InvalidInput,
+    NotFound,
+    StorageError,
+    TetherError,
+    UnsafePath,
+)
+from tether.sdk.fluent import (
+    ActiveRun,
+    active_run,
+    configure,
+    end_run,
+    flush,
+    get_run,
+    log_artifact,
+    log_artifacts,
+    log_dict,
+    log_figure,
+    log_image,
+    log_metric,
+    log_metrics,
+    log_param,
+    log_params,
+    log_text,
+    search_runs,
+    set_experiment,
+    set_tag,
+    set_tags,
+    start_run,
+)
+
+if TYPE_CHECKING:
+    from tether.sdk.autolog import autolog
+    from tether.sdk.client import Client
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ActiveRun",
+    "AlreadyExists",
+    "Client",
+    "Conflict",
+    "InvalidFilter",
+    "InvalidInput",
+    "NotFound",
+    "StorageError",
+    "TetherError",
+    "UnsafePath",
+    "active_run",
+    "autolog",
+    "configure",
+    "end_run",
+    "flush",
+    "get_run",
+    "log_artifact",
+    "log_artifacts",
+    "log_dict",
+    "log_figure",
+    "log_image",
+    "log_metric",
+    "log_metrics",
+    "log_param",
+    "log_params",
+    "log_text",
+    "search_runs",
+    "set_experiment",
+    "set_tag",
+    "set_tags",
+    "start_run",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Load the heavier pieces only when they are asked for."""
+    if name == "Client":
+        from tether.sdk.client import Client
+
+        return Client
+    if name == "autolog":
+        from tether.sdk.autolog import autolog
+
+        return autolog
+    raise AttributeError(f"module 'tether' has no attribute {name!r}")

@@ -1,0 +1,55 @@
+"""Where tether keeps things, read once from the environment.
+
+``TETHER_HOME`` (default ``~/.tether``) holds ``tether.db`` and ``blobs/`` for the embedded store.
+``TETHER_DB_URL`` and ``TETHER_BLOB_URL`` point the metadata and the blobs elsewhere (PostgreSQL, S3 …).
+``TETHER_BLOB_OPTIONS`` is a JSON object of fsspec options for the blob store (an S3 endpoint, a profile).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any
+from pathlib import Path
+
+from tether.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved locations; build with :meth:`from_env` or directly in tests."""
+
+    home: Path
+    db_url: str
+    blob_url: str
+    blob_options: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        home = Path(env.get("TETHER_HOME") or Path.home() / ".tether").expanduser()
+        return cls(
+            home=home,
+            db_url=env.get("TETHER_DB_URL") or f"sqlite:///{home / 'tether.db'}",
+            blob_url=env.get("TETHER_BLOB_URL") or str(home / "blobs"),
+            blob_options=_json_object("TETHER_BLOB_OPTIONS", env.get("TETHER_BLOB_OPTIONS")),
+        )
+
+    @classmethod
+    def at(cls, home: str | os.PathLike[str]) -> Settings:
+        """An embedded store rooted at ``home``, ignoring the environment."""
+        root = Path(home).expanduser()
+        return cls(home=root, db_url=f"sqlite:///{root / 'tether.db'}", blob_url=str(root / "blobs"))
+
+
+def _json_object(name: str, text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError as error:
+        raise ConfigError(f"{name} must be a JSON object: {error}") from error
+    if not isinstance(value, dict):
+        raise ConfigError(f"{name} must be a JSON object, got {type(value).__name__}")
+    return value

@@ -1,0 +1,115 @@
+"""The one error tree of tether.
+
+Every error a user can see is a ``TetherError`` subclass with a stable ``code`` (used on the wire and in
+scripts) and the HTTP status a server answers with. Lower-level exceptions (SQLAlchemy, fsspec, OS errors)
+are translated into these at the boundary where they occur, so callers never need to know which database
+or object store is underneath.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class TetherError(Exception):
+    """Base class: something went wrong that tether can explain."""
+
+    code: ClassVar[str] = "INTERNAL_ERROR"
+    http_status: ClassVar[int] = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"
+
+
+# --- the caller asked for something that is not there -------------------------------------------------
+
+
+class NotFound(TetherError):
+    """The named object does not exist."""
+
+    code = "NOT_FOUND"
+    http_status = 404
+
+
+# --- the caller's request conflicts with what is stored ------------------------------------------------
+
+
+class AlreadyExists(TetherError):
+    """An object with that name or id already exists."""
+
+    code = "ALREADY_EXISTS"
+    http_status = 409
+
+
+class Conflict(TetherError):
+    """The request contradicts stored state (a changed param, a write to a deleted run)."""
+
+    code = "CONFLICT"
+    http_status = 409
+
+
+# --- the request itself is wrong -----------------------------------------------------------------------
+
+
+class InvalidInput(TetherError):
+    """A value is malformed, out of range or over a size limit."""
+
+    code = "INVALID_INPUT"
+    http_status = 400
+
+
+class InvalidFilter(InvalidInput):
+    """A search filter or order-by expression does not parse; the message points at the token."""
+
+    code = "INVALID_FILTER"
+
+    def __init__(self, message: str, text: str = "", position: int = -1) -> None:
+        if text and position >= 0:
+            message = f"{message}\n  {text}\n  {' ' * position}^"
+        super().__init__(message)
+        self.text = text
+        self.position = position
+
+
+class UnsafePath(InvalidInput):
+    """A path would escape its root or uses an encoding trick."""
+
+    code = "UNSAFE_PATH"
+
+
+# --- the environment ---------------------------------------------------------------------------------
+
+
+class StorageError(TetherError):
+    """The metadata database or the blob store failed in a way the caller cannot fix."""
+
+    code = "STORAGE_ERROR"
+    http_status = 503
+
+
+class ConfigError(TetherError):
+    """A setting (environment variable or file) has an unusable value."""
+
+    code = "CONFIG_ERROR"
+    http_status = 500
+
+
+ERRORS_BY_CODE: dict[str, type[TetherError]] = {
+    cls.code: cls
+    for cls in (
+        TetherError,
+        NotFound,
+        AlreadyExists,
+        Conflict,
+        InvalidInput,
+        InvalidFilter,
+        UnsafePath,
+        StorageError,
+        ConfigError,
+    )
+}
+"""Lets a remote client raise the same class the server's service raised."""

@@ -1,0 +1,106 @@
+"""The metadata database: engine, connections, SQLite tuning and error translation."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, exc
+from sqlalchemy.engine import make_url
+
+from tether.errors import StorageError
+
+SQLITE_BUSY_TIMEOUT_S = 60.0
+"""How long a writer waits for another process's write lock before giving up."""
+
+
+class Database:
+    """One metadata database (SQLite file or PostgreSQL), migrated to the current schema when opened."""
+
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
+        parsed = make_url(_with_driver(url))
+        self.url = parsed
+        self.dialect = parsed.get_backend_name()
+        if self.dialect == "sqlite":
+            self.engine = _sqlite_engine(parsed.render_as_string(hide_password=False))
+        elif self.dialect == "postgresql":
+            self.engine = create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        else:
+            raise StorageError(f"unsupported database {self.dialect!r}: use sqlite:/// or postgresql+psycopg://")
+        self._writer = self.engine.execution_options(tether_write=True)
+        if migrate:
+            from tether.storage.migrations import upgrade
+
+            with self.write() as conn:
+                upgrade(conn)
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection for queries; sees one consistent snapshot."""
+        with translate_errors(), self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A transaction that commits on success and rolls back on any exception."""
+        with translate_errors(), self._writer.begin() as conn:
+            yield conn
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"Database({self.url.render_as_string(hide_password=True)!r})"
+
+
+def _with_driver(url: str) -> str:
+    """Plain ``postgresql://`` URLs use psycopg 3, the driver tether depends on."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _sqlite_engine(url: str) -> Engine:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control away from the sqlite3 module so that BEGIN is ours to emit.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # A writer takes the lock up front: a deferred transaction that upgrades to a write later fails
+        # at once with "database is locked" when another process wrote in between; IMMEDIATE waits instead.
+        immediate = conn.get_execution_options().get("tether_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+@contextlib.contextmanager
+def translate_errors() -> Iterator[None]:
+    """Turn driver failures into StorageError; integrity errors pass through for services to explain."""
+    try:
+        yield
+    except exc.IntegrityError:
+        raise
+    except exc.OperationalError as error:
+        text = str(error.orig)
+        if "locked" in text or "busy" in text:
+            raise StorageError(f"the database stayed locked by another writer for too long: {text}") from error
+        raise StorageError(f"the database failed: {text}") from error
+    except exc.SQLAlchemyError as error:
+        raise StorageError(f"the database failed: {error}") from error

@@ -1,0 +1,65 @@
+"""The one path-safety check for every key a user can influence.
+
+A key is a relative, ``/``-separated path. Anything that could make a storage backend (local disk, S3, a
+URL router in front of them) resolve outside the key's root is refused rather than repaired, so that a
+path means the same thing everywhere it travels.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tether.errors import UnsafePath
+
+MAX_KEY_LENGTH = 1024
+MAX_SEGMENT_LENGTH = 255
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def safe_key(path: str, *, allow_root: bool = False) -> str:
+    """Return ``path`` in canonical form (``a/b/c``) or raise UnsafePath naming what is wrong.
+
+    ``.`` segments and repeated slashes are dropped; ``..``, absolute paths, drive letters, backslashes,
+    percent escapes (which a later decode could turn into any of those), ``?``, ``#`` and control
+    characters (NUL included) are refused. ``allow_root`` accepts the empty path, meaning the root itself.
+    """
+    if not isinstance(path, str):
+        raise UnsafePath(f"a path must be a string, got {type(path).__name__}")
+    problem = _problem(path)
+    if problem:
+        raise UnsafePath(f"unsafe path {path!r}: {problem}")
+    segments = [s for s in path.split("/") if s not in ("", ".")]
+    if ".." in segments:
+        raise UnsafePath(f"unsafe path {path!r}: '..' is not allowed")
+    if not segments and not allow_root:
+        raise UnsafePath(f"unsafe path {path!r}: the path is empty")
+    long = next((s for s in segments if len(s) > MAX_SEGMENT_LENGTH), None)
+    if long is not None:
+        raise UnsafePath(f"unsafe path: the name {long[:40]!r}… is over {MAX_SEGMENT_LENGTH} characters")
+    return "/".join(segments)
+
+
+def _problem(path: str) -> str:
+    if len(path) > MAX_KEY_LENGTH:
+        return f"longer than {MAX_KEY_LENGTH} characters"
+    if _CONTROL.search(path):
+        return "control characters (such as NUL) are not allowed"
+    if "\\" in path:
+        return "backslashes are not allowed; use '/'"
+    if path.startswith("/") or path.startswith("~"):
+        return "absolute paths are not allowed"
+    if _DRIVE.match(path):
+        return "drive letters are not allowed"
+    if _PERCENT_ESCAPE.search(path):
+        return "percent-encoded characters are not allowed"
+    if "?" in path or "#" in path:
+        return "'?' and '#' are not allowed"
+    return ""
+
+
+def join_key(*parts: str) -> str:
+    """Join already-safe keys; empty parts (the root) vanish."""
+    return "/".join(p for p in parts if p)

@@ -1,0 +1,25 @@
+"""Table definitions: ``meta.metadata`` plus one module per domain. Structure only, no rules."""
+
+from __future__ import annotations
+
+from tether.storage.tables.meta import metadata
+from tether.storage.tables.tracking import (
+    experiment_tags,
+    experiments,
+    latest_metrics,
+    metrics,
+    params,
+    run_tags,
+    runs,
+)
+
+__all__ = [
+    "experiment_tags",
+    "experiments",
+    "latest_metrics",
+    "metadata",
+    "metrics",
+    "params",
+    "run_tags",
+    "runs",
+]

@@ -1,0 +1,169 @@
+"""Shared fixtures: stores on SQLite and PostgreSQL, and an S3 server (moto) for blob tests.
+
+Every test gets its own empty store: a fresh SQLite file, or a fresh PostgreSQL schema inside a database
+created for this test session (dropped at the end), so runs never collide.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tether.client.local import LocalBackend
+from tether.config import Settings
+from tether.storage.blobs import BlobStore
+from tether.storage.db import Database
+from tether.tracking.service import TrackingService
+
+PG_ADMIN_URL = os.environ.get("TETHER_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Nothing a test does may touch the user's ~/.tether."""
+    home = tmp_path_factory.mktemp("tether-home")
+    saved = {k: os.environ.get(k) for k in ("TETHER_HOME", "TETHER_DB_URL", "TETHER_BLOB_URL")}
+    os.environ["TETHER_HOME"] = str(home)
+    os.environ.pop("TETHER_DB_URL", None)
+    os.environ.pop("TETHER_BLOB_URL", None)
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A PostgreSQL database of this test session's own; yields its URL."""
+    name = f"tether_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def pg_schema_url(database_url: str) -> str:
+    """A new schema in the session database; the URL makes it the connection's search path."""
+    schema = f"s_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    return f"{database_url}?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty metadata database, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'tether.db'}"
+    return pg_schema_url(request.getfixturevalue("pg_database"))
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return Settings(home=tmp_path, db_url=db_url, blob_url=str(tmp_path / "blobs"))
+
+
+@pytest.fixture
+def backend(settings: Settings) -> Iterator[LocalBackend]:
+    backend = LocalBackend(settings)
+    yield backend
+    backend.close()
+
+
+@pytest.fixture
+def tracking(backend: LocalBackend) -> TrackingService:
+    return backend.tracking
+
+
+@pytest.fixture
+def sqlite_tracking(tmp_path: Path) -> Iterator[TrackingService]:
+    """A service on SQLite only, for tests about things other than the database."""
+    db = Database(f"sqlite:///{tmp_path / 'tether.db'}")
+    yield TrackingService(db, BlobStore(str(tmp_path / "blobs")))
+    db.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    """A moto S3 server on a free loopback port; yields its endpoint URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        raise RuntimeError("the moto S3 server did not start")
+    try:
+        yield endpoint
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def s3_options(endpoint: str) -> dict[str, object]:
+    return {
+        "key": "testing",
+        "secret": "testing",
+        "client_kwargs": {"endpoint_url": endpoint, "region_name": "eu-west-1"},
+    }
+
+
+@pytest.fixture
+def s3_bucket_url(s3_server: str) -> str:
+    """A new, empty bucket; yields an ``s3://`` URL with a prefix inside it."""
+    import boto3
+
+    bucket = f"tether-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_server,
+        region_name="eu-west-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    return f"s3://{bucket}/tether"
+
+
+@pytest.fixture(params=["local", "s3"])
+def blob_store(request: pytest.FixtureRequest, tmp_path: Path) -> BlobStore:
+    """An empty blob store on local disk and on the S3 server."""
+    if request.param == "local":
+        return BlobStore(str(tmp_path / "blobs"))
+    endpoint = request.getfixturevalue("s3_server")
+    return BlobStore(request.getfixturevalue("s3_bucket_url"), s3_options(endpoint))
