@@ -35,14 +35,18 @@ def main() -> None:
         with tt.start_run(run_name=f"gbm-lr{lr}-d{depth}") as run:
             tt.log_params({"lr": lr, "depth": depth, "model": "gbm"})
             final = train(lr, depth)
-            tt.log_dict({"features": ["tenure", "plan", "monthly_charges"], "final_loss": final}, "features.json")
+            tt.log_dict(
+                {"features": ["tenure", "plan", "monthly_charges"], "final_loss": final}, "features.json"
+            )
             with tempfile.TemporaryDirectory() as tmp:
                 model = Path(tmp) / "model.txt"
                 model.write_text(f"a model trained with lr={lr}, depth={depth}\n")
                 tt.log_artifact(model)
         print(f"logged run {run.run_id} ({run.run_name}): final loss {final:.4f}")
 
-    best = tt.search_runs(filter="metrics.loss < 0.01 and params.model = 'gbm'", order_by=["metrics.loss ASC"])
+    best = tt.search_runs(
+        filter="metrics.loss < 0.01 and params.model = 'gbm'", order_by=["metrics.loss ASC"]
+    )
     print(f"\n{len(best)} runs reached a loss under 0.01; the best:")
     print(best[["run_name", "metrics.loss", "params.lr", "params.depth"]].to_string(index=False))
     client = tt.Client(HOME)

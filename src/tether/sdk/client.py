@@ -21,7 +21,7 @@ from tether.types import MetricPoint, RunStatus, ViewType
 
 
 class Client:
-    """Explicit-id access to a tether store: ``Client()`` uses the environment, ``Client(home=...)`` a folder."""
+    """Explicit-id access to a store: ``Client()`` follows the environment, ``Client(home=...)`` a folder."""
 
     def __init__(self, home: str | os.PathLike[str] | None = None, *, backend: Backend | None = None) -> None:
         if backend is None:
@@ -138,7 +138,9 @@ class Client:
 
     # --- artifacts ------------------------------------------------------------------------------------
 
-    def log_artifact(self, run_id: str, local_path: str | os.PathLike[str], artifact_path: str | None = None) -> str:
+    def log_artifact(
+        self, run_id: str, local_path: str | os.PathLike[str], artifact_path: str | None = None
+    ) -> str:
         return self.tracking.log_artifact(run_id, local_path, artifact_path)
 
     def log_artifacts(
@@ -150,7 +152,9 @@ class Client:
         self.tracking.log_artifact_stream(run_id, io.BytesIO(serialize.text_bytes(text)), artifact_path)
 
     def log_dict(self, run_id: str, data: Any, artifact_path: str) -> None:
-        self.tracking.log_artifact_stream(run_id, io.BytesIO(serialize.dict_bytes(data, artifact_path)), artifact_path)
+        self.tracking.log_artifact_stream(
+            run_id, io.BytesIO(serialize.dict_bytes(data, artifact_path)), artifact_path
+        )
 
     def log_figure(self, run_id: str, figure: Any, artifact_path: str) -> None:
         data = serialize.figure_bytes(figure, artifact_path)
@@ -168,7 +172,9 @@ class Client:
         with self.tracking.open_artifact(run_id, path) as stream:
             yield stream
 
-    def download_artifacts(self, run_id: str, path: str = "", destination: str | os.PathLike[str] = ".") -> Path:
+    def download_artifacts(
+        self, run_id: str, path: str = "", destination: str | os.PathLike[str] = "."
+    ) -> Path:
         return self.tracking.download_artifacts(run_id, path, destination)
 
     def close(self) -> None:

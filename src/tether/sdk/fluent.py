@@ -405,9 +405,7 @@ def _install_exit_hooks() -> None:
     _state.hooks_installed = True
     previous = sys.excepthook
 
-    def remember_crash(
-        exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
-    ) -> None:
+    def remember_crash(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         _state.exit_status = _status_for(exc_type, exc)
         previous(exc_type, exc, tb)
 

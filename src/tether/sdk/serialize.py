@@ -40,10 +40,9 @@ def figure_bytes(figure: Any, artifact_path: str) -> bytes:
             raise InvalidInput(f"cannot save the figure as {artifact_path!r}: {error}") from error
         return buffer.getvalue()
     if hasattr(figure, "to_html") and suffix == "html":
-        return str(figure.to_html(include_plotlyjs="cdn")).encode("utf-8")
-    raise InvalidInput(
-        f"log_figure needs a matplotlib figure (or a plotly figure saved as .html), got {type(figure).__name__}"
-    )
+        return str(figure.to_html(include_plotlyjs=True)).encode("utf-8")
+    kind = type(figure).__name__
+    raise InvalidInput(f"log_figure needs a matplotlib figure, or a plotly figure saved as .html; got {kind}")
 
 
 def image_bytes(image: Any, artifact_path: str) -> bytes:

@@ -16,7 +16,9 @@ def insert_for(conn: Connection, table: Table) -> Any:
     return sqlite.insert(table)
 
 
-def load_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[object, ...]]) -> None:
+def load_rows(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[object, ...]]
+) -> None:
     """Append many rows as fast as the database allows: COPY on PostgreSQL, one executemany on SQLite.
 
     Rows are plain tuples in ``columns`` order; building a dict per row would cost more than the insert.

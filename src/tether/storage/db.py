@@ -28,7 +28,9 @@ class Database:
         elif self.dialect == "postgresql":
             self.engine = create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=10)
         else:
-            raise StorageError(f"unsupported database {self.dialect!r}: use sqlite:/// or postgresql+psycopg://")
+            raise StorageError(
+                f"unsupported database {self.dialect!r}: use sqlite:/// or postgresql+psycopg://"
+            )
         self._writer = self.engine.execution_options(tether_write=True)
         if migrate:
             from tether.storage.migrations import upgrade
@@ -100,7 +102,9 @@ def translate_errors() -> Iterator[None]:
     except exc.OperationalError as error:
         text = str(error.orig)
         if "locked" in text or "busy" in text:
-            raise StorageError(f"the database stayed locked by another writer for too long: {text}") from error
+            raise StorageError(
+                f"the database stayed locked by another writer for too long: {text}"
+            ) from error
         raise StorageError(f"the database failed: {text}") from error
     except exc.SQLAlchemyError as error:
         raise StorageError(f"the database failed: {error}") from error

@@ -42,22 +42,20 @@ def safe_key(path: str, *, allow_root: bool = False) -> str:
     return "/".join(segments)
 
 
+_CHECKS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (_CONTROL, "control characters (such as NUL) are not allowed"),
+    (re.compile(r"\\"), "backslashes are not allowed; use '/'"),
+    (re.compile(r"^[/~]"), "absolute paths are not allowed"),
+    (_DRIVE, "drive letters are not allowed"),
+    (_PERCENT_ESCAPE, "percent-encoded characters are not allowed"),
+    (re.compile(r"[?#]"), "'?' and '#' are not allowed"),
+)
+
+
 def _problem(path: str) -> str:
     if len(path) > MAX_KEY_LENGTH:
         return f"longer than {MAX_KEY_LENGTH} characters"
-    if _CONTROL.search(path):
-        return "control characters (such as NUL) are not allowed"
-    if "\\" in path:
-        return "backslashes are not allowed; use '/'"
-    if path.startswith("/") or path.startswith("~"):
-        return "absolute paths are not allowed"
-    if _DRIVE.match(path):
-        return "drive letters are not allowed"
-    if _PERCENT_ESCAPE.search(path):
-        return "percent-encoded characters are not allowed"
-    if "?" in path or "#" in path:
-        return "'?' and '#' are not allowed"
-    return ""
+    return next((message for pattern, message in _CHECKS if pattern.search(path)), "")
 
 
 def join_key(*parts: str) -> str:

@@ -30,7 +30,9 @@ class RunArtifacts:
     def _key(self, run_id: str, path: str, *, allow_root: bool = False) -> str:
         return join_key(artifact_root(run_id), safe_key(path, allow_root=allow_root))
 
-    def log_file(self, run_id: str, local_path: str | os.PathLike[str], artifact_path: str | None = None) -> str:
+    def log_file(
+        self, run_id: str, local_path: str | os.PathLike[str], artifact_path: str | None = None
+    ) -> str:
         """Store one local file under ``artifact_path/<file name>``; returns its artifact path."""
         source = Path(local_path)
         if not source.is_file():
@@ -39,7 +41,9 @@ class RunArtifacts:
         self.blobs.put_file(source, join_key(artifact_root(run_id), target))
         return target
 
-    def log_dir(self, run_id: str, local_dir: str | os.PathLike[str], artifact_path: str | None = None) -> list[str]:
+    def log_dir(
+        self, run_id: str, local_dir: str | os.PathLike[str], artifact_path: str | None = None
+    ) -> list[str]:
         """Store every file below ``local_dir``, keeping the tree under ``artifact_path``."""
         source = Path(local_dir)
         if not source.is_dir():

@@ -79,10 +79,14 @@ def check_metric_rows(run_id: str, points: Iterable[tuple[str, float, int, int]]
                 seen.add(key)
             number = float(value)
             if isinstance(value, bool) or not (-INT64_MAX <= step <= INT64_MAX) or timestamp < 0:
-                raise InvalidInput(f"metric {key!r}: bad value, step or timestamp ({value!r}, {step!r}, {timestamp!r})")
+                raise InvalidInput(
+                    f"metric {key!r}: bad value, step or timestamp ({value!r}, {step!r}, {timestamp!r})"
+                )
             rows.append((run_id, key, int(step), int(timestamp), None if math.isnan(number) else number))
     except (TypeError, ValueError) as error:
-        raise InvalidInput(f"a metric point must be (key, number, integer step, integer timestamp): {error}") from error
+        raise InvalidInput(
+            f"a metric point must be (key, number, integer step, integer timestamp): {error}"
+        ) from error
     if len(rows) > MAX_METRICS_PER_CALL:
         raise InvalidInput(f"{len(rows)} metric points in one call; the limit is {MAX_METRICS_PER_CALL}")
     return rows

@@ -9,7 +9,15 @@ from typing import Any
 from sqlalchemy import Connection, Row, and_, func, or_, select
 
 from tether.storage.bulk import insert_for, load_rows
-from tether.storage.tables import experiment_tags, experiments, latest_metrics, metrics, params, run_tags, runs
+from tether.storage.tables import (
+    experiment_tags,
+    experiments,
+    latest_metrics,
+    metrics,
+    params,
+    run_tags,
+    runs,
+)
 from tether.types import ViewType
 
 
@@ -24,7 +32,9 @@ def lifecycle_filter(column: Any, view: ViewType) -> Any:
 
 def insert_experiment(conn: Connection, name: str, now: int) -> int:
     result = conn.execute(
-        experiments.insert().values(name=name, lifecycle_stage="active", creation_time=now, last_update_time=now)
+        experiments.insert().values(
+            name=name, lifecycle_stage="active", creation_time=now, last_update_time=now
+        )
     )
     return int(result.inserted_primary_key[0])  # type: ignore[index]
 
@@ -65,7 +75,9 @@ def upsert_experiment_tags(conn: Connection, experiment_id: int, tags: Mapping[s
         return
     stmt = insert_for(conn, experiment_tags)
     conn.execute(
-        stmt.on_conflict_do_update(index_elements=["experiment_id", "key"], set_={"value": stmt.excluded.value}),
+        stmt.on_conflict_do_update(
+            index_elements=["experiment_id", "key"], set_={"value": stmt.excluded.value}
+        ),
         [{"experiment_id": experiment_id, "key": k, "value": v} for k, v in tags.items()],
     )
 
@@ -129,7 +141,9 @@ def insert_params(conn: Connection, run_id: str, values: Mapping[str, str]) -> d
     """Insert new params, keep existing ones; returns what is stored for these keys afterwards."""
     stmt = insert_for(conn, params).on_conflict_do_nothing(index_elements=["run_id", "key"])
     conn.execute(stmt, [{"run_id": run_id, "key": k, "value": v} for k, v in values.items()])
-    query = select(params.c.key, params.c.value).where(params.c.run_id == run_id, params.c.key.in_(list(values)))
+    query = select(params.c.key, params.c.value).where(
+        params.c.run_id == run_id, params.c.key.in_(list(values))
+    )
     return {key: value for key, value in conn.execute(query)}
 
 
@@ -159,7 +173,7 @@ def insert_metric_rows(conn: Connection, rows: Sequence[tuple[object, ...]]) -> 
 
 def upsert_latest(conn: Connection, rows: Iterable[tuple[object, ...]]) -> None:
     """Replace a (run, key)'s latest value only when the new point is later: step, then time, then value."""
-    payload = [dict(zip(METRIC_COLUMNS, row)) for row in rows]
+    payload = [dict(zip(METRIC_COLUMNS, row, strict=True)) for row in rows]
     if not payload:
         return
     stmt = insert_for(conn, latest_metrics)
@@ -185,14 +199,16 @@ def upsert_latest(conn: Connection, rows: Iterable[tuple[object, ...]]) -> None:
 
 
 def metric_keys(conn: Connection, run_id: str) -> list[str]:
-    query = select(latest_metrics.c.key).where(latest_metrics.c.run_id == run_id).order_by(latest_metrics.c.key)
+    query = (
+        select(latest_metrics.c.key).where(latest_metrics.c.run_id == run_id).order_by(latest_metrics.c.key)
+    )
     return list(conn.execute(query).scalars())
 
 
-def metric_history_rows(conn: Connection, run_id: str, key: str) -> Sequence[Row[Any]]:
+def metric_history_rows(conn: Connection, run_id: str, key: str) -> list[tuple[int, int, float | None]]:
     query = (
         select(metrics.c.step, metrics.c.timestamp, metrics.c.value)
         .where(metrics.c.run_id == run_id, metrics.c.key == key)
         .order_by(metrics.c.step, metrics.c.timestamp)
     )
-    return conn.execute(query).all()
+    return [(int(s), int(t), v) for s, t, v in conn.execute(query)]

@@ -83,7 +83,9 @@ class TrackingService:
             tags = queries.experiment_tag_map(conn, [r.experiment_id for r in rows[:max_results]])
         items = [_experiment_model(r, tags.get(r.experiment_id, {})) for r in rows[:max_results]]
         more = len(rows) > max_results
-        return Page(items=items, next_page_token=encode_token(offset + max_results, fingerprint) if more else None)
+        return Page(
+            items=items, next_page_token=encode_token(offset + max_results, fingerprint) if more else None
+        )
 
     def count_runs(self, experiment_ids: Sequence[str]) -> dict[str, int]:
         """Active runs per experiment, for listings."""
@@ -311,9 +313,7 @@ class TrackingService:
             steps = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
             values = np.fromiter((math.nan if r[2] is None else r[2] for r in rows), np.float64, len(rows))
             rows = [rows[i] for i in downsample_indices(steps, values, max_points)]
-        return [
-            Metric(key=key, step=s, timestamp=t, value=math.nan if v is None else v) for s, t, v in rows
-        ]
+        return [Metric(key=key, step=s, timestamp=t, value=math.nan if v is None else v) for s, t, v in rows]
 
     # --- search ---------------------------------------------------------------------------------------
 
@@ -340,11 +340,15 @@ class TrackingService:
             found = list(conn.execute(statement).scalars())
             items = self._load_runs(conn, found[:max_results])
         more = len(found) > max_results
-        return Page(items=items, next_page_token=encode_token(offset + max_results, fingerprint) if more else None)
+        return Page(
+            items=items, next_page_token=encode_token(offset + max_results, fingerprint) if more else None
+        )
 
     # --- artifacts ------------------------------------------------------------------------------------
 
-    def log_artifact(self, run_id: str, local_path: str | os.PathLike[str], artifact_path: str | None = None) -> str:
+    def log_artifact(
+        self, run_id: str, local_path: str | os.PathLike[str], artifact_path: str | None = None
+    ) -> str:
         self._check_writable(run_id)
         return self.artifacts.log_file(run_id, local_path, artifact_path)
 

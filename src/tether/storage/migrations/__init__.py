@@ -7,8 +7,12 @@ a PostgreSQL advisory lock), so many processes opening a new store at once migra
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 HEAD = "0002"
 """The newest revision; a test checks it matches the scripts so the fast path below stays honest."""
@@ -33,7 +37,8 @@ def upgrade(conn: Connection, revision: str = "head") -> None:
     command.upgrade(alembic_config(conn), revision)
 
 
-def alembic_config(conn: Connection) -> object:
+def alembic_config(conn: Connection) -> Config:
+
     from alembic.config import Config
 
     config = Config()

@@ -1,0 +1,93 @@
+"""The metric buffer, directly: batching, flushing, back-pressure and failure reporting."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from tether.errors import StorageError, TetherError
+from tether.sdk.buffer import MetricBuffer
+from tether.types import MetricPoint
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.batches: list[tuple[str, list[MetricPoint]]] = []
+        self.gate = threading.Event()
+        self.gate.set()
+
+    def __call__(self, run_id: str, points: list[MetricPoint]) -> None:
+        self.gate.wait()
+        self.batches.append((run_id, points))
+
+    @property
+    def points(self) -> list[tuple[str, MetricPoint]]:
+        return [(run, p) for run, batch in self.batches for p in batch]
+
+
+def test_flush_writes_everything_grouped_by_run() -> None:
+    recorder = Recorder()
+    buffer = MetricBuffer(recorder, batch_size=1000, max_delay_s=60)
+    for i in range(10):
+        buffer.add("r1" if i % 2 else "r2", "m", float(i), i, 1)
+    buffer.flush()
+    assert sorted(p[1][2] for p in recorder.points) == list(range(10))
+    assert {run for run, _ in recorder.batches} == {"r1", "r2"}
+    buffer.close()
+
+
+def test_full_batches_are_written_in_the_background() -> None:
+    recorder = Recorder()
+    buffer = MetricBuffer(recorder, batch_size=100, max_delay_s=60)
+    for i in range(250):
+        buffer.add("r", "m", 1.0, i, 1)
+    buffer.close()
+    assert len(recorder.points) == 250
+    assert [p[1][2] for p in recorder.points] == list(range(250))
+
+
+def test_producer_waits_when_capacity_is_reached() -> None:
+    recorder = Recorder()
+    recorder.gate.clear()  # the writer is stuck
+    buffer = MetricBuffer(recorder, batch_size=10, max_delay_s=60, capacity=20)
+    done = threading.Event()
+
+    def produce() -> None:
+        for i in range(100):
+            buffer.add("r", "m", 1.0, i, 1)
+        done.set()
+
+    producer = threading.Thread(target=produce)
+    producer.start()
+    assert not done.wait(0.3)  # blocked on back-pressure, not growing without bound
+    recorder.gate.set()
+    producer.join(timeout=30)
+    assert done.is_set()
+    buffer.close()
+    assert len(recorder.points) == 100
+
+
+def test_write_failures_are_reported_with_a_count() -> None:
+    def failing(run_id: str, points: list[MetricPoint]) -> None:
+        raise StorageError("disk full")
+
+    buffer = MetricBuffer(failing, batch_size=1000, max_delay_s=60)
+    for i in range(5):
+        buffer.add("r", "m", 1.0, i, 1)
+    with pytest.raises(TetherError, match="5 metric points could not be written: run r: disk full"):
+        buffer.flush()
+    buffer.flush()  # reported once
+    buffer.close()
+
+
+def test_time_bound_flushes_without_a_full_batch() -> None:
+    written = threading.Event()
+
+    def write(run_id: str, points: list[MetricPoint]) -> None:
+        written.set()
+
+    buffer = MetricBuffer(write, batch_size=1_000_000, max_delay_s=0.05)
+    buffer.add("r", "m", 1.0, 0, 1)
+    assert written.wait(10)
+    buffer.close()

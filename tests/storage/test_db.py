@@ -1,0 +1,144 @@
+"""The metadata database: migrations on open, schema agreement, SQLite settings, error translation."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, insert, select, text
+
+from tether.errors import StorageError
+from tether.storage import migrations
+from tether.storage.db import Database
+from tether.storage.tables import experiments, latest_metrics, metrics, runs
+
+
+def test_head_constant_matches_the_scripts(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 't.db'}", migrate=False)
+    with db.write() as conn:
+        script = ScriptDirectory.from_config(migrations.alembic_config(conn))
+        assert script.get_current_head() == migrations.HEAD
+    db.dispose()
+
+
+def test_tables_match_the_migrations(db_url: str) -> None:
+    db = Database(db_url)
+    with db.read() as conn:
+        context = MigrationContext.configure(conn)
+        from tether.storage.tables import metadata
+
+        assert compare_metadata(context, metadata) == []
+    db.dispose()
+
+
+def test_open_creates_default_experiment_and_is_idempotent(db_url: str) -> None:
+    Database(db_url).dispose()
+    db = Database(db_url)
+    with db.read() as conn:
+        rows = conn.execute(select(experiments.c.experiment_id, experiments.c.name)).all()
+        assert [(r[0], r[1]) for r in rows] == [(0, "Default")]
+        assert migrations.current_revision(conn) == migrations.HEAD
+    db.dispose()
+
+
+def test_upgrade_from_first_revision_keeps_data_and_backfills(db_url: str) -> None:
+    old = Database(db_url, migrate=False)
+    with old.write() as conn:
+        migrations.upgrade(conn, "0001")
+        conn.execute(
+            insert(runs).values(
+                run_id="a" * 32,
+                experiment_id=0,
+                run_name="old-run",
+                status="FINISHED",
+                lifecycle_stage="active",
+                user_id="me",
+                start_time=1,
+            )
+        )
+        points = [(0, 10, 1.0), (2, 11, 0.5), (1, 12, 0.7), (2, 11, float("nan"))]
+        conn.execute(
+            insert(metrics),
+            [
+                {
+                    "run_id": "a" * 32,
+                    "key": "loss",
+                    "step": s,
+                    "timestamp": t,
+                    "value": None if math.isnan(v) else v,
+                }
+                for s, t, v in points
+            ],
+        )
+    old.dispose()
+    db = Database(db_url)
+    with db.read() as conn:
+        assert migrations.current_revision(conn) == migrations.HEAD
+        assert conn.execute(select(runs.c.run_name)).scalar() == "old-run"
+        assert conn.execute(select(metrics.c.step)).all().__len__() == 4
+        latest = conn.execute(select(latest_metrics.c.step, latest_metrics.c.value)).one()
+        assert (latest[0], latest[1]) == (2, 0.5)
+    db.dispose()
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'w.db'}")
+    with db.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 10_000
+    db.dispose()
+
+
+def test_postgres_scheme_gets_the_psycopg_driver(pg_database: str) -> None:
+    plain = pg_database.replace("postgresql+psycopg://", "postgresql://")
+    db = Database(plain)
+    assert db.url.drivername == "postgresql+psycopg"
+    db.dispose()
+
+
+def test_unsupported_database_is_refused() -> None:
+    with pytest.raises(StorageError, match="unsupported database"):
+        Database("mysql://localhost/x")
+
+
+def test_database_failures_become_storage_errors(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'e.db'}")
+    with pytest.raises(StorageError, match="the database failed"), db.read() as conn:
+        conn.execute(text("SELECT * FROM no_such_table"))
+    db.dispose()
+
+
+def test_unreachable_postgres_is_a_storage_error() -> None:
+    with pytest.raises(StorageError):
+        Database("postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=1")
+
+
+def test_concurrent_first_opens_migrate_once(tmp_path: Path) -> None:
+    """Several processes opening a brand-new store at once must all succeed."""
+    import multiprocessing
+
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(4) as pool:
+        results = pool.map(_open_and_count, [url] * 8)
+    assert results == [1] * 8
+
+
+def _open_and_count(url: str) -> int:
+    db = Database(url)
+    with db.read() as conn:
+        count = len(conn.execute(select(experiments.c.experiment_id)).all())
+    db.dispose()
+    return count
+
+
+def test_engine_sees_the_default_experiment_through_plain_sqlalchemy(tmp_path: Path) -> None:
+    Database(f"sqlite:///{tmp_path / 'p.db'}").dispose()
+    engine = create_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM experiments")).scalar() == "Default"
+    engine.dispose()

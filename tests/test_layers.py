@@ -1,0 +1,101 @@
+"""The layer rules of DESIGN.md, checked on every import in src/tether (module level and inside functions)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+FOUNDATION = ("tether.errors", "tether.refs", "tether.config", "tether.types")
+DOMAINS = ("tracking", "models", "registry", "data", "monitoring", "pipelines", "serving")
+
+
+def _domain_rule(index: int) -> tuple[str, ...]:
+    lower = tuple(f"tether.{d}" for d in DOMAINS[: index + 1])
+    return (*FOUNDATION, "tether.storage", "tether.lineage", *lower)
+
+
+def _schema_like(module: str) -> bool:
+    return module.rsplit(".", 1)[-1] in ("schemas", "limits")
+
+
+def allowed(source: str, target: str) -> bool:
+    """May module ``source`` import module ``target``?"""
+    if source.startswith(FOUNDATION):
+        return target.startswith(FOUNDATION)
+    if source.startswith("tether.storage"):
+        return target.startswith((*FOUNDATION, "tether.storage"))
+    if source.startswith("tether.lineage"):
+        return target.startswith((*FOUNDATION, "tether.storage", "tether.lineage"))
+    for index, domain in enumerate(DOMAINS):
+        if source.startswith(f"tether.{domain}"):
+            return target.startswith(_domain_rule(index))
+    if source.startswith("tether.client.remote"):
+        return target.startswith((*FOUNDATION, "tether.client")) or _schema_like(target)
+    if source.startswith("tether.client"):  # the local backend wires storage into the services
+        domains = tuple(f"tether.{d}" for d in DOMAINS)
+        return target.startswith((*FOUNDATION, "tether.client", "tether.storage", *domains))
+    if source.startswith(("tether.sdk", "tether.cli")) or source == "tether":
+        own = ("tether.sdk", "tether.cli") if source != "tether" else ("tether.sdk",)
+        return target.startswith((*FOUNDATION, "tether.client", *own)) or _schema_like(target)
+    if source.startswith("tether.server"):
+        return not target.startswith(("tether.client", "tether.cli", "tether.sdk")) and target != "tether"
+    return False
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports_of(path: Path) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+            found += [(node.lineno, f"{node.module}.{alias.name}") for alias in node.names]
+    return [(line, name) for line, name in found if name == "tether" or name.startswith("tether.")]
+
+
+def _is_module(name: str) -> bool:
+    base = SRC / Path(*name.split("."))
+    return base.with_suffix(".py").exists() or (base / "__init__.py").exists()
+
+
+def test_every_import_respects_the_layers() -> None:
+    violations = []
+    for path in sorted((SRC / "tether").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        source = module_name(path)
+        for line, target in imports_of(path):
+            if not _is_module(target) or target == source:
+                continue
+            if not allowed(source, target):
+                violations.append(f"{path.relative_to(SRC)}:{line}: {source} imports {target}")
+    assert violations == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "ok"),
+    [
+        ("tether.storage.db", "tether.tracking.service", False),
+        ("tether.tracking.service", "tether.storage.db", True),
+        ("tether.tracking.service", "tether.registry.service", False),
+        ("tether.errors", "tether.storage.db", False),
+        ("tether.sdk.fluent", "tether.tracking.service", False),
+        ("tether.cli.runs", "tether.storage.blobs", False),
+        ("tether.cli.runs", "tether.client", True),
+        ("tether.client.remote", "tether.tracking.service", False),
+        ("tether.client.remote", "tether.tracking.schemas", True),
+        ("tether.server.app", "tether.sdk.fluent", False),
+    ],
+)
+def test_the_rule_itself(source: str, target: str, ok: bool) -> None:
+    assert allowed(source, target) is ok
