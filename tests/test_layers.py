@@ -21,27 +21,41 @@ def _schema_like(module: str) -> bool:
     return module.rsplit(".", 1)[-1] in ("schemas", "limits")
 
 
+def _client_rule(target: str) -> bool:
+    """The local backend wires storage into the services; the package itself only picks a backend."""
+    return target.startswith(
+        (*FOUNDATION, "tether.client", "tether.storage", *(f"tether.{d}" for d in DOMAINS))
+    )
+
+
+def _face_rule(target: str) -> bool:
+    return target.startswith((*FOUNDATION, "tether.client", "tether.sdk", "tether.cli")) or _schema_like(
+        target
+    )
+
+
+RULES: list[tuple[tuple[str, ...], object]] = [
+    (FOUNDATION, lambda t: t.startswith(FOUNDATION)),
+    (("tether.storage",), lambda t: t.startswith((*FOUNDATION, "tether.storage"))),
+    (("tether.lineage",), lambda t: t.startswith((*FOUNDATION, "tether.storage", "tether.lineage"))),
+    *[((f"tether.{d}",), lambda t, i=i: t.startswith(_domain_rule(i))) for i, d in enumerate(DOMAINS)],
+    (("tether.client.remote",), lambda t: t.startswith((*FOUNDATION, "tether.client")) or _schema_like(t)),
+    (("tether.client",), _client_rule),
+    (("tether.sdk", "tether.cli"), _face_rule),
+    (
+        ("tether.server",),
+        lambda t: not t.startswith(("tether.client", "tether.cli", "tether.sdk")) and t != "tether",
+    ),
+]
+
+
 def allowed(source: str, target: str) -> bool:
-    """May module ``source`` import module ``target``?"""
-    if source.startswith(FOUNDATION):
-        return target.startswith(FOUNDATION)
-    if source.startswith("tether.storage"):
-        return target.startswith((*FOUNDATION, "tether.storage"))
-    if source.startswith("tether.lineage"):
-        return target.startswith((*FOUNDATION, "tether.storage", "tether.lineage"))
-    for index, domain in enumerate(DOMAINS):
-        if source.startswith(f"tether.{domain}"):
-            return target.startswith(_domain_rule(index))
-    if source.startswith("tether.client.remote"):
-        return target.startswith((*FOUNDATION, "tether.client")) or _schema_like(target)
-    if source.startswith("tether.client"):  # the local backend wires storage into the services
-        domains = tuple(f"tether.{d}" for d in DOMAINS)
-        return target.startswith((*FOUNDATION, "tether.client", "tether.storage", *domains))
-    if source.startswith(("tether.sdk", "tether.cli")) or source == "tether":
-        own = ("tether.sdk", "tether.cli") if source != "tether" else ("tether.sdk",)
-        return target.startswith((*FOUNDATION, "tether.client", *own)) or _schema_like(target)
-    if source.startswith("tether.server"):
-        return not target.startswith(("tether.client", "tether.cli", "tether.sdk")) and target != "tether"
+    """May module ``source`` import module ``target``? The first matching rule decides."""
+    if source == "tether":  # the package root is the fluent API's front door
+        return _face_rule(target) and not target.startswith("tether.cli")
+    for prefixes, rule in RULES:
+        if source.startswith(prefixes):
+            return bool(rule(target))  # type: ignore[operator]
     return False
 
 

@@ -181,7 +181,7 @@ def test_program_exit_flushes_and_ends_runs(tmp_path: Path, ending: str, status:
     env = {"TETHER_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     script = textwrap.dedent(SCRIPT.format(ending=ending))
     done = subprocess.run(
-        [sys.executable, "-c", script, "r"], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", script, "r"], env=env, capture_output=True, text=True, timeout=120, check=False
     )
     assert done.returncode == code, done.stderr
     with tt.Client(tmp_path) as client:
@@ -200,7 +200,9 @@ def test_sys_exit_inside_a_with_block(tmp_path: Path) -> None:
         """
     )
     env = {"TETHER_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, timeout=120, check=False
+    )
     assert done.returncode == 3
     with tt.Client(tmp_path) as client:
         runs = client.search_runs([client.get_experiment_by_name("exit-test").experiment_id]).items

@@ -22,7 +22,7 @@ def test_default_experiment_exists(tracking: TrackingService) -> None:
 def test_create_get_list_experiments(tracking: TrackingService) -> None:
     first = tracking.create_experiment("churn", tags={"team": "growth"})
     second = tracking.create_experiment("fraud")
-    assert first != second and first != "0"
+    assert first not in (second, "0")
     got = tracking.get_experiment(first)
     assert (got.name, got.tags) == ("churn", {"team": "growth"})
     assert [e.name for e in tracking.list_experiments().items] == ["Default", "churn", "fraud"]
@@ -152,7 +152,7 @@ def test_params_are_immutable(tracking: TrackingService) -> None:
     run = tracking.create_run().run_id
     tracking.log_params(run, {"lr": 0.1, "depth": 6})
     tracking.log_params(run, {"lr": 0.1})  # same value again is fine
-    with pytest.raises(Conflict, match="'lr'.*'0.1'"):
+    with pytest.raises(Conflict, match=r"'lr'.*'0\.1'"):
         tracking.log_params(run, {"lr": 0.2, "new": "x"})
     assert tracking.get_run(run).params == {"lr": "0.1", "depth": "6"}  # "new" was not half-written
 
