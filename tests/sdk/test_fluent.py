@@ -122,7 +122,7 @@ def test_logging_without_a_run_is_a_clear_error(client: tt.Client) -> None:
 
 def test_bad_metric_values_fail_at_the_call(client: tt.Client) -> None:
     with tt.start_run():
-        with pytest.raises(InvalidInput, match="needs a number"):
+        with pytest.raises(InvalidInput, match="must be a number"):
             tt.log_metric("m", "high")  # type: ignore[arg-type]
         with pytest.raises(InvalidInput, match="may contain only"):
             tt.log_metric("bad key!", 1.0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -14,7 +15,8 @@ from sqlalchemy import create_engine, insert, select, text
 from tether.errors import StorageError
 from tether.storage import migrations
 from tether.storage.db import Database
-from tether.storage.tables import experiments, latest_metrics, metrics, runs
+from tether.storage.tables import experiments, latest_metrics, metric_chunks, runs
+from tether.tracking.chunks import Series
 
 
 def test_head_constant_matches_the_scripts(tmp_path: Path) -> None:
@@ -60,26 +62,21 @@ def test_upgrade_from_first_revision_keeps_data_and_backfills(db_url: str) -> No
                 start_time=1,
             )
         )
-        points = [(0, 10, 1.0), (2, 11, 0.5), (1, 12, 0.7), (2, 11, float("nan"))]
-        conn.execute(
-            insert(metrics),
-            [
-                {
-                    "run_id": "a" * 32,
-                    "key": "loss",
-                    "step": s,
-                    "timestamp": t,
-                    "value": None if math.isnan(v) else v,
-                }
-                for s, t, v in points
-            ],
-        )
+        first = Series(np.array([0, 2]), np.array([10, 11]), np.array([1.0, 0.5]))
+        second = Series(np.array([1, 2]), np.array([12, 11]), np.array([0.7, math.nan]))
+        for seq, chunk in enumerate((first, second)):
+            steps, stamps, values = chunk.pack()
+            conn.execute(
+                insert(metric_chunks).values(
+                    run_id="a" * 32, key="loss", seq=seq, count=2, steps=steps, timestamps=stamps, vals=values
+                )
+            )
     old.dispose()
     db = Database(db_url)
     with db.read() as conn:
         assert migrations.current_revision(conn) == migrations.HEAD
         assert conn.execute(select(runs.c.run_name)).scalar() == "old-run"
-        assert conn.execute(select(metrics.c.step)).all().__len__() == 4
+        assert conn.execute(select(metric_chunks.c.count)).scalars().all() == [2, 2]
         latest = conn.execute(select(latest_metrics.c.step, latest_metrics.c.value)).one()
         assert (latest[0], latest[1]) == (2, 0.5)
     db.dispose()

@@ -1,15 +1,16 @@
 """Background batching of metric points, so a training loop never waits on storage.
 
-A point is appended under a lock (a fraction of a microsecond); a writer thread takes the whole pending
-list when it reaches ``batch_size`` points, and at least every ``max_delay_s``, and writes it
-per run. The pending list is bounded: at ``capacity`` the producer waits for the writer (back-pressure)
-instead of growing memory without limit.
+Each run has a pending list, and adding a point is one append to it, with no lock: ``list.append`` is
+atomic, and the writer takes a prefix of the list (``pending[:n]`` then ``del pending[:n]``, each atomic
+too), so points appended meanwhile stay for the next batch. A writer thread writes a run's points when
+there are ``batch_size`` of them, and everything pending at least every ``max_delay_s``. A pending list is
+bounded: at ``capacity`` the producer waits for the writer (back-pressure) instead of growing memory
+without limit.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
 from collections.abc import Callable
 
 from tether.errors import TetherError
@@ -28,34 +29,35 @@ class MetricBuffer:
         capacity: int = 1_000_000,
     ) -> None:
         self._write = write
-        self._batch_size = batch_size
+        self.batch_size = batch_size
         self._max_delay_s = max_delay_s
         self._capacity = capacity
-        self._pending: list[tuple[str, str, float, int, int]] = []
-        self._lock = threading.Lock()
-        self._wake = threading.Condition(self._lock)
-        self._room = threading.Condition(self._lock)
+        self._pending: dict[str, list[MetricPoint]] = {}
+        self._signal = threading.Condition()
         self._writing = threading.Lock()
         self._failures: list[str] = []
         self._dropped = 0
         self._closed = False
-        self._thread: threading.Thread | None = None
+        self._thread = threading.Thread(target=self._run, name="tether-metrics", daemon=True)
+        self._thread.start()
 
     def add(self, run_id: str, key: str, value: float, step: int, timestamp: int) -> None:
-        with self._lock:
-            if self._thread is None:
-                self._start()
-            pending = self._pending
-            pending.append((run_id, key, value, step, timestamp))
-            if len(pending) >= self._batch_size:
-                self._wake.notify()
-                while len(self._pending) >= self._capacity:
-                    self._room.wait()
+        pending = self._pending.get(run_id) or self._pending.setdefault(run_id, [])
+        pending.append((key, value, step, timestamp))
+        if len(pending) >= self.batch_size:
+            self._full(pending)
+
+    def _full(self, pending: list[MetricPoint]) -> None:
+        """Wake the writer; wait for room while this list is at capacity."""
+        with self._signal:
+            self._signal.notify_all()
+            while len(pending) >= self._capacity and not self._closed:
+                self._signal.wait(self._max_delay_s)
 
     def flush(self) -> None:
         """Write everything added so far; raise if any earlier batch could not be written."""
         self._drain()
-        with self._lock:
+        with self._signal:
             failures, dropped = self._failures, self._dropped
             self._failures, self._dropped = [], 0
         if failures:
@@ -63,40 +65,40 @@ class MetricBuffer:
 
     def close(self) -> None:
         """Flush and stop the writer thread."""
-        with self._lock:
+        with self._signal:
             self._closed = True
-            self._wake.notify()
-        if self._thread is not None:
-            self._thread.join()
+            self._signal.notify_all()
+        self._thread.join()
         self.flush()
-
-    def _start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="tether-metrics", daemon=True)
-        self._thread.start()
 
     def _run(self) -> None:
         while True:
-            with self._lock:
-                if not self._closed and len(self._pending) < self._batch_size:
-                    self._wake.wait(self._max_delay_s)
+            with self._signal:
+                if not self._closed and not self._any_full():
+                    self._signal.wait(self._max_delay_s)
                 if self._closed:
                     return
             self._drain()
 
+    def _any_full(self) -> bool:
+        return any(len(p) >= self.batch_size for p in list(self._pending.values()))
+
     def _drain(self) -> None:
         with self._writing:
-            with self._lock:
-                batch, self._pending = self._pending, []
-                self._room.notify_all()
-            if not batch:
-                return
-            by_run: dict[str, list[MetricPoint]] = defaultdict(list)
-            for run_id, key, value, step, timestamp in batch:
-                by_run[run_id].append((key, value, step, timestamp))
-            for run_id, points in by_run.items():
-                try:
-                    self._write(run_id, points)
-                except TetherError as error:
-                    with self._lock:
-                        self._failures.append(f"run {run_id}: {error}")
-                        self._dropped += len(points)
+            for run_id, pending in list(self._pending.items()):
+                count = len(pending)
+                if not count:
+                    continue
+                batch = pending[:count]
+                del pending[:count]
+                with self._signal:
+                    self._signal.notify_all()
+                self._write_run(run_id, batch)
+
+    def _write_run(self, run_id: str, points: list[MetricPoint]) -> None:
+        try:
+            self._write(run_id, points)
+        except TetherError as error:
+            with self._signal:
+                self._failures.append(f"run {run_id}: {error}")
+                self._dropped += len(points)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import io
+import operator
 import os
 import sys
 import threading
@@ -292,26 +293,30 @@ def log_metrics(values: Mapping[str, float], step: int | None = None, timestamp:
 def _log_metrics_to(
     run: ActiveRun, values: Mapping[str, float], step: int | None, timestamp: int | None = None
 ) -> None:
-    stamp = int(time.time() * 1000) if timestamp is None else timestamp
+    stamp = _now_ms() if timestamp is None else timestamp
     for key, value in values.items():
         _queue(run, key, value, step, stamp)
 
 
 def _queue(run: ActiveRun, key: str, value: float, step: int | None, timestamp: int | None) -> None:
+    """The hot path of metric logging: validate cheaply, then one append to the buffer."""
     if key not in _state.valid_keys:
         check_key("metric", key)
         _state.valid_keys.add(key)
     try:
         number = float(value)
+        step = run._steps.get(key, 0) if step is None else operator.index(step)
     except (TypeError, ValueError) as error:
-        raise InvalidInput(f"metric {key!r} needs a number, got {value!r}") from error
-    steps = run._steps
-    if step is None:
-        step = steps.get(key, 0)
-    elif not isinstance(step, int) or isinstance(step, bool):
-        raise InvalidInput(f"metric {key!r}: step must be an integer, got {step!r}")
-    steps[key] = step + 1
-    _buffer().add(run.run_id, key, number, step, int(time.time() * 1000) if timestamp is None else timestamp)
+        raise InvalidInput(
+            f"metric {key!r}: the value must be a number and the step an integer ({error})"
+        ) from error
+    run._steps[key] = step + 1
+    buffer = _state.buffer or _buffer()
+    buffer.add(run.run_id, key, number, step, _now_ms() if timestamp is None else timestamp)
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
 
 
 def flush() -> None:

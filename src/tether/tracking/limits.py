@@ -6,11 +6,15 @@ with InvalidInput, never truncated.
 
 from __future__ import annotations
 
-import math
 import re
+from array import array
 from collections.abc import Iterable, Mapping
 
+import numpy as np
+
 from tether.errors import InvalidInput
+from tether.tracking.chunks import Series
+from tether.types import MetricPoint
 
 MAX_EXPERIMENT_NAME = 500
 MAX_RUN_NAME = 250
@@ -22,7 +26,6 @@ MAX_PARAMS_PER_CALL = 1000
 MAX_TAGS_PER_CALL = 1000
 MAX_METRICS_PER_CALL = 100_000
 MAX_PAGE_SIZE = 50_000
-INT64_MAX = 2**63 - 1
 
 _KEY = re.compile(r"^[\w.\- /:]+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -65,28 +68,36 @@ def check_values(kind: str, values: Mapping[str, object], limit: int, max_count:
     return out
 
 
-def check_metric_rows(run_id: str, points: Iterable[tuple[str, float, int, int]]) -> list[tuple[object, ...]]:
-    """Validate (key, value, step, timestamp) points and shape them as metrics table rows.
+def group_metric_points(points: Iterable[MetricPoint]) -> dict[str, Series]:
+    """Validate (key, value, step, timestamp) points and split them into one series per key.
 
-    NaN becomes NULL (the one representation both SQLite and PostgreSQL keep); ±inf is kept as is.
+    The type checks run in C (``array`` conversions), so validating 100,000 points costs milliseconds:
+    values must be real numbers (NaN and ±inf included), steps 64-bit integers, timestamps non-negative.
     """
-    rows: list[tuple[object, ...]] = []
-    seen: set[str] = set()
+    batch = points if isinstance(points, (list, tuple)) else list(points)
+    if not batch:
+        return {}
+    if len(batch) > MAX_METRICS_PER_CALL:
+        raise InvalidInput(f"{len(batch)} metric points in one call; the limit is {MAX_METRICS_PER_CALL}")
     try:
-        for key, value, step, timestamp in points:
-            if key not in seen:
-                check_key("metric", key)
-                seen.add(key)
-            number = float(value)
-            if isinstance(value, bool) or not (-INT64_MAX <= step <= INT64_MAX) or timestamp < 0:
-                raise InvalidInput(
-                    f"metric {key!r}: bad value, step or timestamp ({value!r}, {step!r}, {timestamp!r})"
-                )
-            rows.append((run_id, key, int(step), int(timestamp), None if math.isnan(number) else number))
-    except (TypeError, ValueError) as error:
+        keys, values, steps, stamps = zip(*batch, strict=True)
+        value_array = np.frombuffer(array("d", values), dtype=np.float64)
+        step_array = np.frombuffer(array("q", steps), dtype=np.int64)
+        stamp_array = np.frombuffer(array("q", stamps), dtype=np.int64)
+        unique = dict.fromkeys(keys)
+    except (TypeError, ValueError, OverflowError) as error:
         raise InvalidInput(
-            f"a metric point must be (key, number, integer step, integer timestamp): {error}"
+            f"a metric point must be (key, number, integer step, integer timestamp in ms): {error}"
         ) from error
-    if len(rows) > MAX_METRICS_PER_CALL:
-        raise InvalidInput(f"{len(rows)} metric points in one call; the limit is {MAX_METRICS_PER_CALL}")
-    return rows
+    if stamp_array.min() < 0:
+        raise InvalidInput("metric timestamps must be milliseconds since the epoch, not negative")
+    index = {check_key("metric", key): i for i, key in enumerate(unique)}
+    if len(index) == 1:
+        return {keys[0]: Series(step_array, stamp_array, value_array)}
+    codes = np.fromiter(map(index.__getitem__, keys), dtype=np.int64, count=len(keys))
+    order = np.argsort(codes, kind="stable")
+    bounds = np.cumsum(np.bincount(codes, minlength=len(index)))[:-1]
+    return {
+        key: Series(step_array[part], stamp_array[part], value_array[part])
+        for key, part in zip(index, np.split(order, bounds), strict=True)
+    }

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Row, and_, func, or_, select
 
-from tether.storage.bulk import insert_for, load_rows
+from tether.storage.bulk import insert_for
 from tether.storage.tables import (
     experiment_tags,
     experiments,
     latest_metrics,
-    metrics,
+    metric_chunks,
     params,
     run_tags,
     runs,
 )
+from tether.tracking.chunks import Series
 from tether.types import ViewType
 
 
@@ -163,19 +165,82 @@ def delete_tag(conn: Connection, run_id: str, key: str) -> int:
 # --- metrics ------------------------------------------------------------------------------------------
 
 
-METRIC_COLUMNS = ("run_id", "key", "step", "timestamp", "value")
+def lock_run(conn: Connection, run_id: str) -> None:
+    """Serialise writers of one run on PostgreSQL (SQLite writers already hold the database lock)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(runs.c.run_id).where(runs.c.run_id == run_id).with_for_update())
 
 
-def insert_metric_rows(conn: Connection, rows: Sequence[tuple[object, ...]]) -> None:
-    """Rows are (run_id, key, step, timestamp, value) tuples, value None meaning NaN."""
-    load_rows(conn, metrics, METRIC_COLUMNS, rows)
+def last_chunks(conn: Connection, run_id: str, keys: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """{key: (seq, count)} of the newest chunk of each key that has one."""
+    newest = (
+        select(metric_chunks.c.key, func.max(metric_chunks.c.seq).label("seq"))
+        .where(metric_chunks.c.run_id == run_id, metric_chunks.c.key.in_(keys))
+        .group_by(metric_chunks.c.key)
+        .subquery()
+    )
+    query = select(metric_chunks.c.key, metric_chunks.c.seq, metric_chunks.c.count).join(
+        newest,
+        and_(
+            metric_chunks.c.run_id == run_id,
+            metric_chunks.c.key == newest.c.key,
+            metric_chunks.c.seq == newest.c.seq,
+        ),
+    )
+    return {key: (int(seq), int(count)) for key, seq, count in conn.execute(query)}
 
 
-def upsert_latest(conn: Connection, rows: Iterable[tuple[object, ...]]) -> None:
-    """Replace a (run, key)'s latest value only when the new point is later: step, then time, then value."""
-    payload = [dict(zip(METRIC_COLUMNS, row, strict=True)) for row in rows]
-    if not payload:
+def chunk(conn: Connection, run_id: str, key: str, seq: int) -> Series:
+    row = conn.execute(
+        select(metric_chunks.c.steps, metric_chunks.c.timestamps, metric_chunks.c.vals).where(
+            metric_chunks.c.run_id == run_id, metric_chunks.c.key == key, metric_chunks.c.seq == seq
+        )
+    ).one()
+    return Series.unpack(row[0], row[1], row[2])
+
+
+def insert_chunk(conn: Connection, run_id: str, key: str, seq: int, series: Series) -> None:
+    steps, stamps, values = series.pack()
+    conn.execute(
+        metric_chunks.insert().values(
+            run_id=run_id, key=key, seq=seq, count=len(series), steps=steps, timestamps=stamps, vals=values
+        )
+    )
+
+
+def replace_chunk(conn: Connection, run_id: str, key: str, seq: int, series: Series) -> None:
+    steps, stamps, values = series.pack()
+    conn.execute(
+        metric_chunks.update()
+        .where(metric_chunks.c.run_id == run_id, metric_chunks.c.key == key, metric_chunks.c.seq == seq)
+        .values(count=len(series), steps=steps, timestamps=stamps, vals=values)
+    )
+
+
+def series_of(conn: Connection, run_id: str, key: str) -> Series:
+    """Every stored point of one metric, in storage order."""
+    query = (
+        select(metric_chunks.c.steps, metric_chunks.c.timestamps, metric_chunks.c.vals)
+        .where(metric_chunks.c.run_id == run_id, metric_chunks.c.key == key)
+        .order_by(metric_chunks.c.seq)
+    )
+    return Series.concat([Series.unpack(s, t, v) for s, t, v in conn.execute(query)])
+
+
+def upsert_latest(conn: Connection, run_id: str, points: Mapping[str, tuple[int, int, float]]) -> None:
+    """Replace a key's latest value only when the new point is later: step, then time, then value."""
+    if not points:
         return
+    payload = [
+        {
+            "run_id": run_id,
+            "key": key,
+            "step": step,
+            "timestamp": stamp,
+            "value": None if math.isnan(v) else v,
+        }
+        for key, (step, stamp, v) in points.items()
+    ]
     stmt = insert_for(conn, latest_metrics)
     new, old = stmt.excluded, latest_metrics.c
     later = or_(
@@ -196,19 +261,3 @@ def upsert_latest(conn: Connection, rows: Iterable[tuple[object, ...]]) -> None:
         ),
         payload,
     )
-
-
-def metric_keys(conn: Connection, run_id: str) -> list[str]:
-    query = (
-        select(latest_metrics.c.key).where(latest_metrics.c.run_id == run_id).order_by(latest_metrics.c.key)
-    )
-    return list(conn.execute(query).scalars())
-
-
-def metric_history_rows(conn: Connection, run_id: str, key: str) -> list[tuple[int, int, float | None]]:
-    query = (
-        select(metrics.c.step, metrics.c.timestamp, metrics.c.value)
-        .where(metrics.c.run_id == run_id, metrics.c.key == key)
-        .order_by(metrics.c.step, metrics.c.timestamp)
-    )
-    return [(int(s), int(t), v) for s, t, v in conn.execute(query)]

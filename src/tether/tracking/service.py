@@ -19,14 +19,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-import numpy as np
 from sqlalchemy import Connection, Row, exc
 
 from tether.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from tether.storage.blobs import BlobStore
 from tether.storage.db import Database
-from tether.tracking import limits, queries
+from tether.tracking import chunks, limits, queries
 from tether.tracking.artifacts import RunArtifacts
+from tether.tracking.chunks import Series
 from tether.tracking.history import downsample_indices
 from tether.tracking.names import random_run_name
 from tether.tracking.paging import decode_token, encode_token, query_fingerprint
@@ -269,9 +269,11 @@ class TrackingService:
             "param", params or {}, limits.MAX_PARAM_VALUE, limits.MAX_PARAMS_PER_CALL
         )
         checked_tags = limits.check_values("tag", tags or {}, limits.MAX_TAG_VALUE, limits.MAX_TAGS_PER_CALL)
-        rows = limits.check_metric_rows(run_id, metrics)
+        series = limits.group_metric_points(metrics)
         with self.db.write() as conn:
             self._writable_run(conn, run_id)
+            if series:
+                queries.lock_run(conn, run_id)
             if checked_params:
                 stored = queries.insert_params(conn, run_id, checked_params)
                 changed = sorted(k for k, v in checked_params.items() if stored.get(k) != v)
@@ -283,9 +285,23 @@ class TrackingService:
                     )
             if checked_tags:
                 queries.upsert_tags(conn, run_id, checked_tags)
-            if rows:
-                queries.insert_metric_rows(conn, rows)
-                queries.upsert_latest(conn, _latest_per_key(rows))
+            if series:
+                self._append_history(conn, run_id, series)
+
+    def _append_history(self, conn: Connection, run_id: str, series: Mapping[str, Series]) -> None:
+        """Add each key's points as a new chunk, or to the key's last chunk while that one is small."""
+        last = queries.last_chunks(conn, run_id, list(series))
+        latest: dict[str, tuple[int, int, float]] = {}
+        for key, points in series.items():
+            seq, count = last.get(key, (-1, chunks.MERGE_BELOW))
+            if count < chunks.MERGE_BELOW:
+                merged = Series.concat([queries.chunk(conn, run_id, key, seq), points])
+                queries.replace_chunk(conn, run_id, key, seq, merged)
+            else:
+                queries.insert_chunk(conn, run_id, key, seq + 1, points)
+            i = points.latest()
+            latest[key] = (int(points.steps[i]), int(points.timestamps[i]), float(points.values[i]))
+        queries.upsert_latest(conn, run_id, latest)
 
     def log_params(self, run_id: str, params: Mapping[str, object]) -> None:
         self.log_batch(run_id, params=params)
@@ -308,12 +324,16 @@ class TrackingService:
             raise InvalidInput(f"max_points must be at least 4, got {max_points}")
         with self.db.read() as conn:
             self._run_row(conn, run_id)
-            rows = queries.metric_history_rows(conn, run_id, key)
-        if max_points is not None and len(rows) > max_points:
-            steps = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-            values = np.fromiter((math.nan if r[2] is None else r[2] for r in rows), np.float64, len(rows))
-            rows = [rows[i] for i in downsample_indices(steps, values, max_points)]
-        return [Metric(key=key, step=s, timestamp=t, value=math.nan if v is None else v) for s, t, v in rows]
+            series = queries.series_of(conn, run_id, key).sorted()
+        if max_points is not None and len(series) > max_points:
+            keep = downsample_indices(series.steps, series.values, max_points)
+            series = Series(series.steps[keep], series.timestamps[keep], series.values[keep])
+        return [
+            Metric(key=key, step=s, timestamp=t, value=v)
+            for s, t, v in zip(
+                series.steps.tolist(), series.timestamps.tolist(), series.values.tolist(), strict=True
+            )
+        ]
 
     # --- search ---------------------------------------------------------------------------------------
 
@@ -402,16 +422,3 @@ def _experiment_model(row: Row[Any], tags: dict[str, str]) -> Experiment:
 def _check_page_size(max_results: int) -> None:
     if not isinstance(max_results, int) or not 1 <= max_results <= limits.MAX_PAGE_SIZE:
         raise InvalidInput(f"max_results must be between 1 and {limits.MAX_PAGE_SIZE}, got {max_results!r}")
-
-
-def _latest_per_key(rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """The latest (step, timestamp, value) row of each key in a batch; NaN (None) ranks lowest."""
-    best: dict[str, tuple[Any, ...]] = {}
-    rank: dict[str, tuple[int, int, float]] = {}
-    for row in rows:
-        candidate = (row[2], row[3], -math.inf if row[4] is None else row[4])
-        key = row[1]
-        if key not in rank or candidate > rank[key]:
-            rank[key] = candidate
-            best[key] = row
-    return list(best.values())

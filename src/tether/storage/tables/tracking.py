@@ -2,12 +2,25 @@
 
 Times are integer milliseconds since the epoch. ``metrics`` keeps every point; ``latest_metrics`` keeps
 one row per (run, key) so that search can filter and sort on a metric with an index instead of a scan.
-SQLite cannot store NaN (it becomes NULL), so a NULL metric value means NaN on both databases.
+Metric history is stored in ``metric_chunks``: each row packs many points of one (run, key) as arrays
+(see ``tether.tracking.chunks``), numbered by ``seq``. SQLite cannot store NaN in a column (it becomes
+NULL), so in ``latest_metrics`` a NULL value means NaN on both databases.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Double, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+)
 
 from tether.storage.tables.meta import metadata
 
@@ -67,15 +80,16 @@ run_tags = Table(
     Index("ix_run_tags_key", "key"),
 )
 
-metrics = Table(
-    "metrics",
+metric_chunks = Table(
+    "metric_chunks",
     metadata,
-    Column("run_id", String(32), ForeignKey("runs.run_id", ondelete="CASCADE"), nullable=False),
-    Column("key", String(250), nullable=False),
-    Column("step", BigInteger, nullable=False),
-    Column("timestamp", BigInteger, nullable=False),
-    Column("value", Double, nullable=True),
-    Index("ix_metrics_run_key_step", "run_id", "key", "step"),
+    Column("run_id", String(32), ForeignKey("runs.run_id", ondelete="CASCADE"), primary_key=True),
+    Column("key", String(250), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("count", Integer, nullable=False),
+    Column("steps", LargeBinary, nullable=False),
+    Column("timestamps", LargeBinary, nullable=False),
+    Column("vals", LargeBinary, nullable=False),
 )
 
 latest_metrics = Table(

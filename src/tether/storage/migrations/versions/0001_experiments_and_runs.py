@@ -1,4 +1,4 @@
-"""Experiments, runs, params, tags and metric history, with the default experiment "0"."""
+"""Experiments, runs, params, tags and metric history (columnar chunks), with the default experiment "0"."""
 
 from __future__ import annotations
 
@@ -68,14 +68,17 @@ def upgrade() -> None:
         )
         op.create_index(f"ix_{name}_key", name, ["key"])
     op.create_table(
-        "metrics",
+        "metric_chunks",
         sa.Column("run_id", sa.String(32), nullable=False),
         sa.Column("key", sa.String(250), nullable=False),
-        sa.Column("step", sa.BigInteger, nullable=False),
-        sa.Column("timestamp", sa.BigInteger, nullable=False),
-        sa.Column("value", sa.Double, nullable=True),
+        sa.Column("seq", sa.Integer, nullable=False),
+        sa.Column("count", sa.Integer, nullable=False),
+        sa.Column("steps", sa.LargeBinary, nullable=False),
+        sa.Column("timestamps", sa.LargeBinary, nullable=False),
+        sa.Column("vals", sa.LargeBinary, nullable=False),
+        sa.PrimaryKeyConstraint("run_id", "key", "seq", name="pk_metric_chunks"),
         sa.ForeignKeyConstraint(
-            ["run_id"], ["runs.run_id"], name="fk_metrics_run_id_runs", ondelete="CASCADE"
+            ["run_id"], ["runs.run_id"], name="fk_metric_chunks_run_id_runs", ondelete="CASCADE"
         ),
     )
     now = int(time.time() * 1000)
