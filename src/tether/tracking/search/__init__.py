@@ -1,0 +1,25 @@
+"""Run search: an MLflow-compatible filter and order-by language, translated to one SQL statement.
+
+Contracts:
+
+- ``parse_filter(text)`` returns the AND-joined clauses of ``text`` (``[]`` for a blank filter) and raises
+  ``tether.errors.InvalidFilter`` (with the 0-based ``position`` of the offending token) for every bad
+  input, never another exception.
+- ``format_filter(clauses)`` writes canonical text; ``parse_filter(format_filter(c)) == c`` for every
+  list ``c`` that ``parse_filter`` can produce. ``str()`` of a ``Clause`` or ``OrderKey`` is its
+  canonical text.
+- ``parse_order_by(items)`` parses ``<entity>.<key> [ASC|DESC]`` items; an error points into the bad item.
+- ``search_statement(...)`` builds a ``SELECT runs.run_id`` that runs entirely in the database, without
+  LIMIT or OFFSET (the caller pages). Its order is total (ties end on start_time DESC, run_id), so OFFSET
+  paging is deterministic.
+- Semantics: a NaN metric (stored NULL) or a missing key never satisfies a comparison, ``!=`` included;
+  ``IS NULL`` means "the run lacks the key"; LIKE is case-sensitive and ILIKE is not, on SQLite and
+  PostgreSQL alike; a run lacking an order key (or with a NaN metric) sorts last, ascending or descending.
+"""
+
+from __future__ import annotations
+
+from tether.tracking.search.grammar import Clause, OrderKey, format_filter, parse_filter, parse_order_by
+from tether.tracking.search.sql import search_statement
+
+__all__ = ["Clause", "OrderKey", "format_filter", "parse_filter", "parse_order_by", "search_statement"]
