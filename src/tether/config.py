@@ -28,7 +28,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if environ is None else environ)
-        home = Path(env.get("TETHER_HOME") or Path.home() / ".tether").expanduser()
+        home = Path(env.get("TETHER_HOME") or Path.home() / ".tether").expanduser().absolute()
         return cls(
             home=home,
             db_url=env.get("TETHER_DB_URL") or f"sqlite:///{home / 'tether.db'}",
@@ -39,7 +39,7 @@ class Settings:
     @classmethod
     def at(cls, home: str | os.PathLike[str]) -> Settings:
         """An embedded store rooted at ``home``, ignoring the environment."""
-        root = Path(home).expanduser()
+        root = Path(home).expanduser().absolute()
         return cls(home=root, db_url=f"sqlite:///{root / 'tether.db'}", blob_url=str(root / "blobs"))
 
 
