@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src"
-FOUNDATION = ("tether.errors", "tether.refs", "tether.config", "tether.types")
+FOUNDATION = ("tether.errors", "tether.refs", "tether.config", "tether.types", "tether.version")
 DOMAINS = ("tracking", "models", "registry", "data", "monitoring", "pipelines", "serving")
 
 

@@ -41,12 +41,12 @@ from tether.sdk.fluent import (
     set_tags,
     start_run,
 )
+from tether.version import __version__
 
 if TYPE_CHECKING:
     from tether.sdk.autolog import autolog
     from tether.sdk.client import Client
 
-__version__ = "0.1.0"
 
 __all__ = [
     "ActiveRun",
@@ -59,6 +59,7 @@ __all__ = [
     "StorageError",
     "TetherError",
     "UnsafePath",
+    "__version__",
     "active_run",
     "autolog",
     "configure",

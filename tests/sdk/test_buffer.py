@@ -91,3 +91,17 @@ def test_time_bound_flushes_without_a_full_batch() -> None:
     buffer.add("r", "m", 1.0, 0, 1)
     assert written.wait(10)
     buffer.close()
+
+
+def test_drop_policy_counts_what_it_drops_and_warns() -> None:
+    recorder = Recorder()
+    recorder.gate.clear()  # the server is away
+    buffer = MetricBuffer(recorder, batch_size=10, max_delay_s=60, capacity=20, on_full="drop")
+    for i in range(50):
+        buffer.add("r", "m", 1.0, i, 1)  # never blocks
+    recorder.gate.set()
+    with pytest.warns(RuntimeWarning, match=r"\d+ metric points were dropped"):
+        buffer.flush()
+    kept = len(recorder.points)
+    assert 20 <= kept < 50
+    buffer.close()

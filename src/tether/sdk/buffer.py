@@ -3,15 +3,20 @@
 Each run has a pending list, and adding a point is one append to it, with no lock: ``list.append`` is
 atomic, and the writer takes a prefix of the list (``pending[:n]`` then ``del pending[:n]``, each atomic
 too), so points appended meanwhile stay for the next batch. A writer thread writes a run's points when
-there are ``batch_size`` of them, and everything pending at least every ``max_delay_s``. A pending list is
-bounded: at ``capacity`` the producer waits for the writer (back-pressure) instead of growing memory
-without limit.
+there are ``batch_size`` of them, and everything pending at least every ``max_delay_s``.
+
+A pending list is bounded by ``capacity``. When it is full the producer either waits for the writer
+(``on_full="wait"``, back-pressure: right for a local store, which is never away for long) or drops the
+point and counts it (``on_full="drop"``: right for a remote server that may be down for a while, so that
+training goes on); ``flush`` warns with the number dropped.
 """
 
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Callable
+from typing import Literal
 
 from tether.errors import TetherError
 from tether.types import MetricPoint
@@ -27,6 +32,7 @@ class MetricBuffer:
         batch_size: int = 20_000,
         max_delay_s: float = 1.0,
         capacity: int = 1_000_000,
+        on_full: Literal["wait", "drop"] = "wait",
     ) -> None:
         self._write = write
         self.batch_size = batch_size
@@ -37,29 +43,45 @@ class MetricBuffer:
         self._writing = threading.Lock()
         self._failures: list[str] = []
         self._dropped = 0
+        self._on_full = on_full
+        self._overflowed = 0
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="tether-metrics", daemon=True)
         self._thread.start()
 
     def add(self, run_id: str, key: str, value: float, step: int, timestamp: int) -> None:
         pending = self._pending.get(run_id) or self._pending.setdefault(run_id, [])
+        if len(pending) >= self._capacity and not self._room(pending):
+            return
         pending.append((key, value, step, timestamp))
         if len(pending) >= self.batch_size:
-            self._full(pending)
+            with self._signal:
+                self._signal.notify_all()
 
-    def _full(self, pending: list[MetricPoint]) -> None:
-        """Wake the writer; wait for room while this list is at capacity."""
+    def _room(self, pending: list[MetricPoint]) -> bool:
+        """At capacity: wait until the writer makes room, or count the point as dropped."""
         with self._signal:
             self._signal.notify_all()
+            if self._on_full == "drop":
+                self._overflowed += 1
+                return False
             while len(pending) >= self._capacity and not self._closed:
                 self._signal.wait(self._max_delay_s)
+        return True
 
     def flush(self) -> None:
         """Write everything added so far; raise if any earlier batch could not be written."""
         self._drain()
         with self._signal:
-            failures, dropped = self._failures, self._dropped
-            self._failures, self._dropped = [], 0
+            failures, dropped, overflowed = self._failures, self._dropped, self._overflowed
+            self._failures, self._dropped, self._overflowed = [], 0, 0
+        if overflowed:
+            warnings.warn(
+                f"{overflowed} metric points were dropped: the buffer was full while the server could not "
+                "keep up or could not be reached",
+                RuntimeWarning,
+                stacklevel=3,
+            )
         if failures:
             raise TetherError(f"{dropped} metric points could not be written: {failures[0]}")
 

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from tether.errors import InvalidInput, NotFound
 from tether.tracking.limits import check_key
@@ -98,8 +98,9 @@ def _buffer() -> MetricBuffer:
             if _state.buffer is None:
                 from tether.sdk.buffer import MetricBuffer
 
-                tracking = _tracking()
-                _state.buffer = MetricBuffer(tracking.log_metrics)
+                backend = _backend()
+                policy: Literal["wait", "drop"] = "drop" if backend.remote else "wait"
+                _state.buffer = MetricBuffer(backend.tracking.log_metrics, on_full=policy)
             buffer = _state.buffer
     return buffer
 
@@ -185,6 +186,15 @@ def start_run(
     from tether.sdk import context
 
     tracking = _tracking()
+    # The monitor is built before the run exists, so a bad interval leaves no half-started run behind.
+    started: list[ActiveRun] = []
+    monitor = None
+    if log_system_metrics:
+        from tether.sdk.system_metrics import SystemMetricsMonitor
+
+        monitor = SystemMetricsMonitor(
+            lambda values, step: _log_metrics_to(started[0], values, step), interval_s=system_metrics_interval
+        )
     with _state.lock:
         if _state.stack and not nested:
             active = _state.stack[-1]
@@ -209,13 +219,10 @@ def start_run(
             )
         active_run = ActiveRun(run)
         _state.stack.append(active_run)
-    if log_system_metrics:
-        from tether.sdk.system_metrics import SystemMetricsMonitor
-
-        active_run._monitor = SystemMetricsMonitor(
-            lambda values, step: _log_metrics_to(active_run, values, step), interval_s=system_metrics_interval
-        )
-        active_run._monitor.start()
+    started.append(active_run)
+    if monitor is not None:
+        active_run._monitor = monitor
+        monitor.start()
     return active_run
 
 

@@ -33,7 +33,7 @@ def runs_frame(runs: Sequence[Run]) -> pd.DataFrame:
         record.update({f"params.{k}": v for k, v in run.params.items()})
         record.update({f"tags.{k}": v for k, v in run.tags.items()})
         records.append(record)
-    frame = pd.DataFrame.from_records(records, columns=_columns(records))
+    frame: pd.DataFrame = pd.DataFrame.from_records(records, columns=_columns(records))
     for name in ("start_time", "end_time"):
         frame[name] = pd.to_datetime(frame[name], unit="ms", utc=True)
     return frame
