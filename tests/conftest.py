@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from tests.support import free_port, pg_schema_url, s3_options
 
 from tether.client.local import LocalBackend
 from tether.config import Settings
@@ -59,16 +60,6 @@ def pg_database() -> Iterator[str]:
         admin.dispose()
 
 
-def pg_schema_url(database_url: str) -> str:
-    """A new schema in the session database; the URL makes it the connection's search path."""
-    schema = f"s_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine.dispose()
-    return f"{database_url}?options=-csearch_path%3D{schema}"
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The URL of an empty metadata database, once on SQLite and once on PostgreSQL."""
@@ -102,12 +93,6 @@ def sqlite_tracking(tmp_path: Path) -> Iterator[TrackingService]:
     db.dispose()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def s3_server() -> Iterator[str]:
     """A moto S3 server on a free loopback port; yields its endpoint URL."""
@@ -133,14 +118,6 @@ def s3_server() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
-
-
-def s3_options(endpoint: str) -> dict[str, object]:
-    return {
-        "key": "testing",
-        "secret": "testing",
-        "client_kwargs": {"endpoint_url": endpoint, "region_name": "eu-west-1"},
-    }
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 ``TETHER_HOME`` (default ``~/.tether``) holds ``tether.db`` and ``blobs/`` for the embedded store.
 ``TETHER_DB_URL`` and ``TETHER_BLOB_URL`` point the metadata and the blobs elsewhere (PostgreSQL, S3 …).
 ``TETHER_BLOB_OPTIONS`` is a JSON object of fsspec options for the blob store (an S3 endpoint, a profile).
+``TETHER_URI`` (``http://host:port``) sends every call to a ``tether server`` instead, authenticated with
+``TETHER_TOKEN`` when the server requires it.
 """
 
 from __future__ import annotations
@@ -24,13 +26,20 @@ class Settings:
     db_url: str
     blob_url: str
     blob_options: dict[str, Any] = field(default_factory=dict)
+    uri: str | None = None
+    token: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if environ is None else environ)
         home = Path(env.get("TETHER_HOME") or Path.home() / ".tether").expanduser().absolute()
+        uri = env.get("TETHER_URI") or None
+        if uri is not None and not uri.startswith(("http://", "https://")):
+            raise ConfigError(f"TETHER_URI must start with http:// or https://, got {uri!r}")
         return cls(
             home=home,
+            uri=uri,
+            token=env.get("TETHER_TOKEN") or None,
             db_url=env.get("TETHER_DB_URL") or f"sqlite:///{home / 'tether.db'}",
             blob_url=env.get("TETHER_BLOB_URL") or str(home / "blobs"),
             blob_options=_json_object("TETHER_BLOB_OPTIONS", env.get("TETHER_BLOB_OPTIONS")),

@@ -81,6 +81,37 @@ class UnsafePath(InvalidInput):
     code = "UNSAFE_PATH"
 
 
+class TooLarge(InvalidInput):
+    """A request body or upload is over the server's size limit."""
+
+    code = "TOO_LARGE"
+    http_status = 413
+
+
+# --- who is asking ----------------------------------------------------------------------------------
+
+
+class Unauthenticated(TetherError):
+    """The request carries no valid credentials."""
+
+    code = "UNAUTHENTICATED"
+    http_status = 401
+
+
+class PermissionDenied(TetherError):
+    """The caller is known but may not do this."""
+
+    code = "PERMISSION_DENIED"
+    http_status = 403
+
+
+class RateLimited(TetherError):
+    """Too many attempts in a short time; try again later."""
+
+    code = "TOO_MANY_REQUESTS"
+    http_status = 429
+
+
 # --- the environment ---------------------------------------------------------------------------------
 
 
@@ -108,6 +139,10 @@ ERRORS_BY_CODE: dict[str, type[TetherError]] = {
         InvalidInput,
         InvalidFilter,
         UnsafePath,
+        TooLarge,
+        Unauthenticated,
+        PermissionDenied,
+        RateLimited,
         StorageError,
         ConfigError,
     )

@@ -1,9 +1,10 @@
 """How the SDK and CLI reach tether's services.
 
 Contracts: callers depend only on the ``Backend`` protocol (``backend.py``). ``connect`` picks the
-implementation from settings; today that is the embedded ``LocalBackend`` (services in this process on
-SQLite/PostgreSQL and a blob store). Each domain is one attribute of a backend (``backend.tracking``), so
-adding a domain adds an attribute rather than a forest of pass-through methods.
+implementation from settings: ``RemoteBackend`` when ``TETHER_URI`` names a server, otherwise the
+embedded ``LocalBackend`` (services in this process on SQLite/PostgreSQL and a blob store). Each domain
+is one attribute of a backend (``backend.tracking``), so adding a domain adds an attribute rather than a
+forest of pass-through methods.
 """
 
 from __future__ import annotations
@@ -14,9 +15,14 @@ from tether.config import Settings
 
 def connect(settings: Settings | None = None) -> Backend:
     """Open the store that the settings (by default, the environment) point at."""
+    settings = settings or Settings.from_env()
+    if settings.uri:
+        from tether.client.remote import RemoteBackend
+
+        return RemoteBackend(settings.uri, settings.token)
     from tether.client.local import LocalBackend
 
-    return LocalBackend(settings or Settings.from_env())
+    return LocalBackend(settings)
 
 
 __all__ = ["Backend", "TrackingAPI", "connect"]

@@ -11,6 +11,8 @@ from tether.tracking.service import TrackingService
 class LocalBackend:
     """Services over the metadata database and blob store named by ``settings``."""
 
+    remote = False
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._db = Database(settings.db_url)

@@ -109,6 +109,13 @@ class BlobStore:
         with _translated(f"look up {key!r}"):
             return bool(self.fs.isdir(self._path(key)))
 
+    def info(self, key: str) -> BlobInfo:
+        """Size and kind of one entry; NotFound when it does not exist."""
+        with _translated(f"look up {key!r}"):
+            found = self.fs.info(self._path(key))
+        is_dir = found.get("type") == "directory"
+        return BlobInfo(path=key, size=None if is_dir else int(found.get("size") or 0), is_dir=is_dir)
+
     def list(self, prefix: str = "", *, recursive: bool = False) -> list[BlobInfo]:
         """Entries under ``prefix`` (a missing prefix lists as empty), sorted by path."""
         base = self._path(prefix)

@@ -66,6 +66,15 @@ class RunArtifacts:
         entries = self.blobs.list(self._key(run_id, path, allow_root=True))
         return [ArtifactInfo(path=join_key(prefix, e.path), is_dir=e.is_dir, size=e.size) for e in entries]
 
+    def info(self, run_id: str, path: str) -> ArtifactInfo:
+        """Size and kind of one artifact (a file or a directory)."""
+        relative = safe_key(path)
+        try:
+            found = self.blobs.info(self._key(run_id, relative))
+        except NotFound:
+            raise NotFound(f"run {run_id} has no artifact {path!r}") from None
+        return ArtifactInfo(path=relative, is_dir=found.is_dir, size=found.size)
+
     @contextlib.contextmanager
     def open(self, run_id: str, path: str) -> Iterator[IO[bytes]]:
         key = self._key(run_id, path)

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from tether.types import LifecycleStage, RunStatus
+from tether.types import LifecycleStage, RunStatus, ViewType
 
 T = TypeVar("T")
 
 
 class ReadModel(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    # JSON has no NaN or infinity: they travel as the strings "NaN", "Infinity" and "-Infinity".
+    model_config = ConfigDict(frozen=True, extra="ignore", ser_json_inf_nan="strings")
 
 
 class WriteModel(BaseModel):
@@ -91,3 +92,70 @@ class RunUpdate(WriteModel):
     status: RunStatus | None = None
     end_time: int | None = None
     run_name: str | None = None
+
+
+# --- request and response bodies of the REST API --------------------------------------------------------
+
+
+class ExperimentCreated(ReadModel):
+    experiment_id: str
+
+
+class ExperimentRename(WriteModel):
+    name: str
+
+
+class TagWrite(WriteModel):
+    key: str
+    value: str
+
+
+class RunCountsRequest(WriteModel):
+    experiment_ids: list[str] = Field(max_length=10_000)
+
+
+class MetricColumns(WriteModel):
+    """Metric points as four equally long columns: far smaller and faster to parse than one object each."""
+
+    model_config = ConfigDict(extra="forbid", ser_json_inf_nan="strings")
+
+    keys: list[str]
+    values: list[float]
+    steps: list[int]
+    timestamps: list[int]
+
+    @model_validator(mode="after")
+    def _same_lengths(self) -> MetricColumns:
+        lengths = {len(self.keys), len(self.values), len(self.steps), len(self.timestamps)}
+        if len(lengths) != 1:
+            raise ValueError("keys, values, steps and timestamps must have the same length")
+        return self
+
+
+class LogBatchRequest(WriteModel):
+    metrics: MetricColumns | None = None
+    params: dict[str, str] = Field(default_factory=dict)
+    tags: dict[str, str] = Field(default_factory=dict)
+
+
+class MetricHistory(ReadModel):
+    """One metric's points in step order, as columns."""
+
+    key: str
+    steps: list[int]
+    timestamps: list[int]
+    values: list[float]
+
+
+class SearchRunsRequest(WriteModel):
+    experiment_ids: list[str] = Field(default_factory=lambda: ["0"], max_length=10_000)
+    filter: str = Field("", max_length=10_000)
+    order_by: list[str] = Field(default_factory=list, max_length=20)
+    max_results: int = 1000
+    page_token: str | None = None
+    view: ViewType = "active"
+
+
+def metrics_of(history: MetricHistory) -> list[Metric]:
+    columns = (history.steps, history.timestamps, history.values)
+    return [Metric(key=history.key, step=s, timestamp=t, value=v) for s, t, v in zip(*columns, strict=True)]

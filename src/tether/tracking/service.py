@@ -24,13 +24,14 @@ from sqlalchemy import Connection, Row, exc
 from tether.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from tether.storage.blobs import BlobStore
 from tether.storage.db import Database
+from tether.storage.paths import safe_key
 from tether.tracking import chunks, limits, queries
 from tether.tracking.artifacts import RunArtifacts
 from tether.tracking.chunks import Series
 from tether.tracking.history import downsample_indices
 from tether.tracking.names import random_run_name
 from tether.tracking.paging import decode_token, encode_token, query_fingerprint
-from tether.tracking.schemas import ArtifactInfo, Experiment, Metric, Page, Run
+from tether.tracking.schemas import ArtifactInfo, Experiment, Metric, MetricHistory, Page, Run, metrics_of
 from tether.tracking.search import parse_filter, parse_order_by, search_statement
 from tether.types import MetricPoint, RunStatus, ViewType
 
@@ -318,8 +319,8 @@ class TrackingService:
             if not queries.delete_tag(conn, run_id, key):
                 raise NotFound(f"run '{run_id}' has no tag {key!r}")
 
-    def get_metric_history(self, run_id: str, key: str, max_points: int | None = None) -> list[Metric]:
-        """Every point of a metric by step; with ``max_points``, reduced keeping each bucket's min and max."""
+    def get_metric_series(self, run_id: str, key: str, max_points: int | None = None) -> MetricHistory:
+        """A metric's points by step, as columns; ``max_points`` reduces them, keeping bucket extremes."""
         if max_points is not None and max_points < 4:
             raise InvalidInput(f"max_points must be at least 4, got {max_points}")
         with self.db.read() as conn:
@@ -328,12 +329,16 @@ class TrackingService:
         if max_points is not None and len(series) > max_points:
             keep = downsample_indices(series.steps, series.values, max_points)
             series = Series(series.steps[keep], series.timestamps[keep], series.values[keep])
-        return [
-            Metric(key=key, step=s, timestamp=t, value=v)
-            for s, t, v in zip(
-                series.steps.tolist(), series.timestamps.tolist(), series.values.tolist(), strict=True
-            )
-        ]
+        return MetricHistory(
+            key=key,
+            steps=series.steps.tolist(),
+            timestamps=series.timestamps.tolist(),
+            values=series.values.tolist(),
+        )
+
+    def get_metric_history(self, run_id: str, key: str, max_points: int | None = None) -> list[Metric]:
+        """The same points as ``get_metric_series``, one object each."""
+        return metrics_of(self.get_metric_series(run_id, key, max_points))
 
     # --- search ---------------------------------------------------------------------------------------
 
@@ -378,6 +383,12 @@ class TrackingService:
         self._check_writable(run_id)
         return self.artifacts.log_dir(run_id, local_dir, artifact_path)
 
+    def check_artifact_upload(self, run_id: str, artifact_path: str) -> str:
+        """Refuse an upload before its bytes are received: the run must be writable, the path safe."""
+        path = safe_key(artifact_path)
+        self._check_writable(run_id)
+        return path
+
     def log_artifact_stream(self, run_id: str, stream: IO[bytes], artifact_path: str) -> int:
         self._check_writable(run_id)
         return self.artifacts.log_stream(run_id, stream, artifact_path)
@@ -385,6 +396,10 @@ class TrackingService:
     def list_artifacts(self, run_id: str, path: str = "") -> list[ArtifactInfo]:
         self.get_run(run_id)
         return self.artifacts.list(run_id, path)
+
+    def artifact_info(self, run_id: str, path: str) -> ArtifactInfo:
+        self.get_run(run_id)
+        return self.artifacts.info(run_id, path)
 
     @contextlib.contextmanager
     def open_artifact(self, run_id: str, path: str) -> Iterator[IO[bytes]]:

@@ -1,0 +1,77 @@
+"""``create_app``: the FastAPI application over one metadata database and one blob store."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from tether.config import Settings
+from tether.server.errors import install_error_handlers
+from tether.server.limits import BodyLimit, RequestLimits
+from tether.server.routers import artifacts, experiments, meta, runs
+from tether.storage.blobs import BlobStore
+from tether.storage.db import Database
+from tether.tracking.service import TrackingService
+from tether.version import __version__
+
+API_PREFIX = "/api/v1"
+ENV_SETTINGS = "TETHER_SERVER_SETTINGS"
+"""How ``tether server --workers N`` hands the same settings to each worker process."""
+
+
+def create_app(settings: Settings, limits: RequestLimits | None = None) -> FastAPI:
+    """The whole API, with its services opened on ``settings`` (migrating the database if needed)."""
+    database = Database(settings.db_url)
+    blobs = BlobStore(settings.blob_url, settings.blob_options)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        title="tether",
+        version=__version__,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.tracking = TrackingService(database, blobs)
+    install_error_handlers(app)
+    app.add_middleware(BodyLimit, limits=limits or RequestLimits())
+    app.include_router(meta.router)
+    for router in (experiments.router, runs.router, artifacts.router):
+        app.include_router(router, prefix=API_PREFIX)
+    return app
+
+
+def settings_to_env(settings: Settings) -> str:
+    return json.dumps(
+        {
+            "home": str(settings.home),
+            "db_url": settings.db_url,
+            "blob_url": settings.blob_url,
+            "blob_options": settings.blob_options,
+        }
+    )
+
+
+def app_from_env() -> FastAPI:
+    """The factory each worker process calls: settings come from the parent through the environment."""
+    raw = os.environ.get(ENV_SETTINGS)
+    if not raw:
+        return create_app(Settings.from_env())
+    data = json.loads(raw)
+    return create_app(
+        Settings(
+            home=data["home"],
+            db_url=data["db_url"],
+            blob_url=data["blob_url"],
+            blob_options=data["blob_options"],
+        )
+    )

@@ -1,0 +1,1 @@
+"""One router per domain noun; each endpoint parses, calls one service method and renders."""

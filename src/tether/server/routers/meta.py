@@ -1,0 +1,19 @@
+"""Liveness and version: unauthenticated, for load balancers and humans."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from tether.version import __version__
+
+router = APIRouter(tags=["meta"])
+
+
+@router.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/version")
+def version() -> dict[str, str]:
+    return {"version": __version__}

@@ -1,0 +1,99 @@
+"""Runs: create, read, update, delete/restore, log batches, metric history, search."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from tether.server.deps import Tracking
+from tether.server.responses import json_of, json_of_value, no_content
+from tether.tracking.schemas import (
+    LogBatchRequest,
+    MetricHistory,
+    Page,
+    Run,
+    RunCreate,
+    RunUpdate,
+    SearchRunsRequest,
+)
+
+router = APIRouter(prefix="/runs", tags=["runs"])
+
+
+@router.post("", response_model=Run, status_code=201)
+def create_run(body: RunCreate, tracking: Tracking) -> Response:
+    run = tracking.create_run(
+        body.experiment_id,
+        run_name=body.run_name,
+        start_time=body.start_time,
+        tags=body.tags,
+        parent_run_id=body.parent_run_id,
+        user_id=body.user_id,
+    )
+    return json_of(run, status_code=201)
+
+
+@router.post("/search", response_model=Page[Run])
+def search_runs(body: SearchRunsRequest, tracking: Tracking) -> Response:
+    page = tracking.search_runs(
+        body.experiment_ids, body.filter, body.order_by, body.max_results, body.page_token, body.view
+    )
+    return json_of(page)
+
+
+@router.get("/{run_id}", response_model=Run)
+def get_run(run_id: str, tracking: Tracking) -> Response:
+    return json_of(tracking.get_run(run_id))
+
+
+@router.patch("/{run_id}", response_model=Run)
+def update_run(run_id: str, body: RunUpdate, tracking: Tracking) -> Response:
+    return json_of(
+        tracking.update_run(run_id, status=body.status, end_time=body.end_time, run_name=body.run_name)
+    )
+
+
+@router.delete("/{run_id}", status_code=204)
+def delete_run(run_id: str, tracking: Tracking) -> Response:
+    tracking.delete_run(run_id)
+    return no_content()
+
+
+@router.post("/{run_id}/restore", status_code=204)
+def restore_run(run_id: str, tracking: Tracking) -> Response:
+    tracking.restore_run(run_id)
+    return no_content()
+
+
+@router.get("/{run_id}/children", response_model=list[str])
+def child_runs(run_id: str, tracking: Tracking) -> Response:
+    return json_of_value(tracking.child_runs(run_id), list[str])
+
+
+@router.post("/{run_id}/batch", status_code=204)
+def log_batch(run_id: str, body: LogBatchRequest, tracking: Tracking) -> Response:
+    columns = body.metrics
+    points = (
+        list(zip(columns.keys, columns.values, columns.steps, columns.timestamps, strict=True))
+        if columns
+        else []
+    )
+    tracking.log_batch(run_id, metrics=points, params=body.params, tags=body.tags)
+    return no_content()
+
+
+@router.delete("/{run_id}/tags", status_code=204)
+def delete_tag(run_id: str, key: Annotated[str, Query(max_length=250)], tracking: Tracking) -> Response:
+    tracking.delete_tag(run_id, key)
+    return no_content()
+
+
+@router.get("/{run_id}/metric-history", response_model=MetricHistory)
+def metric_history(
+    run_id: str,
+    key: Annotated[str, Query(max_length=250)],
+    tracking: Tracking,
+    max_points: Annotated[int | None, Query(ge=4)] = None,
+) -> Response:
+    return json_of(tracking.get_metric_series(run_id, key, max_points))
