@@ -243,8 +243,9 @@ class RemoteTracking:
         response = self.http.upload(f"{API}/runs/{_seg(run_id)}/artifacts/{path}", _chunks(stream))
         return ArtifactInfo.model_validate_json(response.content)
 
-    def list_artifacts(self, run_id: str, path: str = "") -> list[ArtifactInfo]:
-        return _ARTIFACTS.validate_json(self._get(f"/runs/{_seg(run_id)}/artifacts", path=path))
+    def list_artifacts(self, run_id: str, path: str = "", recursive: bool = False) -> list[ArtifactInfo]:
+        raw = self._get(f"/runs/{_seg(run_id)}/artifacts", path=path, recursive=recursive or None)
+        return _ARTIFACTS.validate_json(raw)
 
     def artifact_info(self, run_id: str, path: str) -> ArtifactInfo:
         return ArtifactInfo.model_validate_json(self._get(f"/runs/{_seg(run_id)}/artifact-info", path=path))

@@ -164,8 +164,8 @@ class Client:
         data = serialize.image_bytes(image, artifact_path)
         self.tracking.log_artifact_stream(run_id, io.BytesIO(data), artifact_path)
 
-    def list_artifacts(self, run_id: str, path: str = "") -> list[ArtifactInfo]:
-        return self.tracking.list_artifacts(run_id, path)
+    def list_artifacts(self, run_id: str, path: str = "", recursive: bool = False) -> list[ArtifactInfo]:
+        return self.tracking.list_artifacts(run_id, path, recursive)
 
     @contextmanager
     def open_artifact(self, run_id: str, path: str) -> Iterator[IO[bytes]]:

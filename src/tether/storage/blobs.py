@@ -40,7 +40,8 @@ class BlobStore:
         self.root = root.rstrip("/")
         self.local = "file" in _protocols(self.fs)
         if self.local:
-            os.makedirs(self.root, exist_ok=True)
+            with _translated(f"create the blob folder {self.root}"):
+                os.makedirs(self.root, exist_ok=True)
 
     def _path(self, key: str) -> str:
         return f"{self.root}/{key}" if key else self.root

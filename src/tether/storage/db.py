@@ -68,7 +68,10 @@ def _with_driver(url: str) -> str:
 def _sqlite_engine(url: str) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StorageError(f"cannot create the folder for the database {database}: {error}") from error
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
@@ -100,11 +103,11 @@ def translate_errors() -> Iterator[None]:
     except exc.IntegrityError:
         raise
     except exc.OperationalError as error:
-        text = str(error.orig)
+        text = " ".join(str(error.orig).split())
         if "locked" in text or "busy" in text:
             raise StorageError(
                 f"the database stayed locked by another writer for too long: {text}"
             ) from error
         raise StorageError(f"the database failed: {text}") from error
     except exc.SQLAlchemyError as error:
-        raise StorageError(f"the database failed: {error}") from error
+        raise StorageError(f"the database failed: {' '.join(str(error).split())}") from error

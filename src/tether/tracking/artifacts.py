@@ -60,10 +60,10 @@ class RunArtifacts:
         """Store a binary stream as one artifact; returns the number of bytes written."""
         return self.blobs.put_stream(stream, self._key(run_id, artifact_path))
 
-    def list(self, run_id: str, path: str = "") -> list[ArtifactInfo]:
-        """The direct children of ``path`` (the root when empty), with sizes of files."""
+    def list(self, run_id: str, path: str = "", *, recursive: bool = False) -> list[ArtifactInfo]:
+        """The children of ``path`` (the root when empty), or everything below it, with sizes of files."""
         prefix = safe_key(path, allow_root=True)
-        entries = self.blobs.list(self._key(run_id, path, allow_root=True))
+        entries = self.blobs.list(self._key(run_id, path, allow_root=True), recursive=recursive)
         return [ArtifactInfo(path=join_key(prefix, e.path), is_dir=e.is_dir, size=e.size) for e in entries]
 
     def info(self, run_id: str, path: str) -> ArtifactInfo:

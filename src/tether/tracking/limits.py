@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Iterable, Mapping
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from tether.errors import InvalidInput
-from tether.tracking.chunks import Series
 from tether.types import MetricPoint
+
+if TYPE_CHECKING:
+    from tether.tracking.chunks import Series
 
 MAX_EXPERIMENT_NAME = 500
 MAX_RUN_NAME = 250
@@ -74,6 +75,10 @@ def group_metric_points(points: Iterable[MetricPoint]) -> dict[str, Series]:
     The type checks run in C (``array`` conversions), so validating 100,000 points costs milliseconds:
     values must be real numbers (NaN and ±inf included), steps 64-bit integers, timestamps non-negative.
     """
+    import numpy as np  # here, not at the top: the SDK imports this module for check_key at start-up
+
+    from tether.tracking.chunks import Series
+
     batch = points if isinstance(points, (list, tuple)) else list(points)
     if not batch:
         return {}

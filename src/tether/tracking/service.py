@@ -393,9 +393,9 @@ class TrackingService:
         self._check_writable(run_id)
         return self.artifacts.log_stream(run_id, stream, artifact_path)
 
-    def list_artifacts(self, run_id: str, path: str = "") -> list[ArtifactInfo]:
+    def list_artifacts(self, run_id: str, path: str = "", recursive: bool = False) -> list[ArtifactInfo]:
         self.get_run(run_id)
-        return self.artifacts.list(run_id, path)
+        return self.artifacts.list(run_id, path, recursive=recursive)
 
     def artifact_info(self, run_id: str, path: str) -> ArtifactInfo:
         self.get_run(run_id)

@@ -38,9 +38,12 @@ def artifact_info(run_id: str, path: Annotated[str, Query(max_length=1024)], tra
 
 @router.get("/artifacts", response_model=list[ArtifactInfo])
 def list_artifacts(
-    run_id: str, tracking: Tracking, path: Annotated[str, Query(max_length=1024)] = ""
+    run_id: str,
+    tracking: Tracking,
+    path: Annotated[str, Query(max_length=1024)] = "",
+    recursive: bool = False,
 ) -> Response:
-    return json_of_value(tracking.list_artifacts(run_id, path), list[ArtifactInfo])
+    return json_of_value(tracking.list_artifacts(run_id, path, recursive), list[ArtifactInfo])
 
 
 @router.put("/artifacts/{path:path}", response_model=ArtifactInfo, status_code=201)
