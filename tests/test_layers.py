@@ -9,7 +9,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 FOUNDATION = ("tether.errors", "tether.refs", "tether.config", "tether.types", "tether.version")
-DOMAINS = ("tracking", "models", "registry", "data", "monitoring", "pipelines", "serving")
+DOMAINS = ("auth", "tracking", "models", "registry", "data", "monitoring", "pipelines", "serving")
 
 
 def _domain_rule(index: int) -> tuple[str, ...]:
@@ -41,6 +41,7 @@ RULES: list[tuple[tuple[str, ...], object]] = [
     *[((f"tether.{d}",), lambda t, i=i: t.startswith(_domain_rule(i))) for i, d in enumerate(DOMAINS)],
     (("tether.client.remote",), lambda t: t.startswith((*FOUNDATION, "tether.client")) or _schema_like(t)),
     (("tether.client",), _client_rule),
+    (("tether.cli.server",), lambda t: _face_rule(t) or t == "tether.server.run"),
     (("tether.sdk", "tether.cli"), _face_rule),
     (
         ("tether.server",),
@@ -109,6 +110,11 @@ def test_every_import_respects_the_layers() -> None:
         ("tether.client.remote", "tether.tracking.service", False),
         ("tether.client.remote", "tether.tracking.schemas", True),
         ("tether.server.app", "tether.sdk.fluent", False),
+        ("tether.auth.service", "tether.tracking.service", False),
+        ("tether.tracking.service", "tether.auth.queries", True),
+        ("tether.cli.server", "tether.server.run", True),
+        ("tether.cli.users", "tether.server.run", False),
+        ("tether.client.remote_auth", "tether.auth.service", False),
     ],
 )
 def test_the_rule_itself(source: str, target: str, ok: bool) -> None:

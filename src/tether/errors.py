@@ -111,6 +111,10 @@ class RateLimited(TetherError):
     code = "TOO_MANY_REQUESTS"
     http_status = 429
 
+    def __init__(self, message: str, retry_after_s: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
 
 # --- the environment ---------------------------------------------------------------------------------
 

@@ -185,3 +185,11 @@ def test_oversize_body_is_413_and_stores_nothing(api: httpx.Client, run_id: str)
 def test_oversize_field_is_400(api: httpx.Client, run_id: str) -> None:
     response = api.post(f"{API}/runs/{run_id}/batch", json={"params": {"p": "v" * 7000}})
     assert error_of(response) == (400, "INVALID_INPUT")
+
+
+def test_without_auth_everyone_may_do_everything_but_there_is_no_one_to_sign_in(api: httpx.Client) -> None:
+    assert api.get(f"{API}/auth/me").json() == {"auth_enabled": False, "user": None, "csrf_token": None}
+    login = api.post(f"{API}/auth/login", json={"username": "alice", "password": "whatever-it-is"})
+    assert error_of(login) == (409, "CONFLICT")
+    assert error_of(api.post(f"{API}/tokens", json={})) == (409, "CONFLICT")
+    assert api.get(f"{API}/experiments/0/permissions").status_code == 200

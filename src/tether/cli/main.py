@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from tether.cli import artifacts, experiments, runs
+from tether.cli import artifacts, experiments, permissions, runs, server, tokens, users
 from tether.errors import InvalidFilter, TetherError
 
 
@@ -98,6 +98,10 @@ app = typer.Typer(
 app.add_typer(experiments.app, name="experiments")
 app.add_typer(runs.app, name="runs")
 app.add_typer(artifacts.app, name="artifacts")
+app.command("server", epilog=server.EPILOG)(server.server)
+app.add_typer(users.app, name="users")
+app.add_typer(tokens.app, name="tokens")
+app.add_typer(permissions.app, name="permissions")
 
 
 @app.callback()
@@ -112,7 +116,8 @@ def root(
     """Track machine-learning experiments: runs, params, metrics and artifacts.
 
     The store comes from the environment: TETHER_HOME (default ~/.tether), or TETHER_DB_URL and
-    TETHER_BLOB_URL for a shared database and object store.
+    TETHER_BLOB_URL for a shared database and object store, or TETHER_URI (with TETHER_TOKEN) for a
+    tether server.
     """
 
 

@@ -11,16 +11,23 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tether.client import TrackingAPI
+    from tether.client import Backend, TrackingAPI
+
+
+@contextmanager
+def connected() -> Iterator[Backend]:
+    """The backend the environment points at: a store (TETHER_HOME, TETHER_DB_URL …) or a server."""
+    from tether.client import connect
+
+    backend = connect()
+    try:
+        yield backend
+    finally:
+        backend.close()
 
 
 @contextmanager
 def tracking() -> Iterator[TrackingAPI]:
     """The tracking API of the store the environment points at (TETHER_HOME, TETHER_DB_URL …)."""
-    from tether.client import connect
-
-    backend = connect()
-    try:
+    with connected() as backend:
         yield backend.tracking
-    finally:
-        backend.close()

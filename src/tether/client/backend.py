@@ -8,6 +8,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO, Protocol
 
+from tether.auth.schemas import Level, Permission, Role, Token, TokenCreated, User
 from tether.tracking.schemas import ArtifactInfo, Experiment, Metric, MetricHistory, Page, Run
 from tether.types import MetricPoint, RunStatus, ViewType
 
@@ -85,11 +86,45 @@ class TrackingAPI(Protocol):
     def download_artifacts(self, run_id: str, path: str, destination: str | os.PathLike[str]) -> Path: ...
 
 
+class AuthAPI(Protocol):
+    """Users, API tokens and experiment permissions (see AuthService).
+
+    On a local store these are an administrator's operations on the store itself (how the first admin is
+    made); on a server each call is checked against the signed-in caller. A token call without
+    ``username`` means the caller's own tokens, which only a server knows.
+    """
+
+    def create_user(self, username: str, password: str, role: Role = "user") -> User: ...
+    def get_user(self, username: str) -> User: ...
+    def list_users(self) -> list[User]: ...
+    def update_user(
+        self,
+        username: str,
+        role: Role | None = None,
+        password: str | None = None,
+        disabled: bool | None = None,
+    ) -> User: ...
+    def delete_user(self, username: str) -> None: ...
+
+    def create_token(
+        self, name: str = "", expires_days: int | None = None, username: str | None = None
+    ) -> TokenCreated: ...
+    def list_tokens(self, username: str | None = None) -> list[Token]: ...
+    def revoke_token(self, token_id: int) -> None: ...
+
+    def grant_permission(self, experiment_id: str, username: str, level: Level) -> Permission: ...
+    def revoke_permission(self, experiment_id: str, username: str) -> None: ...
+    def list_permissions(self, experiment_id: str) -> list[Permission]: ...
+
+
 class Backend(Protocol):
     """One connection to tether: a local store or (later) a server."""
 
     @property
     def tracking(self) -> TrackingAPI: ...
+
+    @property
+    def auth(self) -> AuthAPI: ...
 
     @property
     def remote(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tether.auth.service import AuthService
 from tether.config import Settings
 from tether.storage.blobs import BlobStore
 from tether.storage.db import Database
@@ -17,6 +18,7 @@ class LocalBackend:
         self.settings = settings
         self._db = Database(settings.db_url)
         self.tracking = TrackingService(self._db, BlobStore(settings.blob_url, settings.blob_options))
+        self.auth = AuthService(self._db)
 
     def close(self) -> None:
         self._db.dispose()

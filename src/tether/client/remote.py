@@ -16,6 +16,7 @@ from urllib.parse import quote
 from pydantic import TypeAdapter
 
 from tether.client.http import HttpTransport
+from tether.client.remote_auth import RemoteAuth
 from tether.errors import InvalidInput
 from tether.tracking.schemas import (
     ArtifactInfo,
@@ -320,6 +321,7 @@ class RemoteBackend:
     def __init__(self, uri: str, token: str | None = None, *, transport: Any = None) -> None:
         self.http = HttpTransport(uri, token, transport=transport)
         self.tracking = RemoteTracking(self.http)
+        self.auth = RemoteAuth(self.http)
 
     def close(self) -> None:
         self.http.close()

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from tether.auth.ratelimit import LoginLimits
+from tether.auth.service import AuthService
 from tether.config import Settings
+from tether.server.access import require_declared
 from tether.server.errors import install_error_handlers
 from tether.server.limits import BodyLimit, RequestLimits
-from tether.server.routers import artifacts, experiments, meta, runs
+from tether.server.routers import artifacts, experiments, meta, permissions, runs, sessions, tokens, users
 from tether.storage.blobs import BlobStore
 from tether.storage.db import Database
 from tether.tracking.service import TrackingService
@@ -22,9 +26,21 @@ API_PREFIX = "/api/v1"
 ENV_SETTINGS = "TETHER_SERVER_SETTINGS"
 """How ``tether server --workers N`` hands the same settings to each worker process."""
 
+log = logging.getLogger("tether.server")
 
-def create_app(settings: Settings, limits: RequestLimits | None = None) -> FastAPI:
-    """The whole API, with its services opened on ``settings`` (migrating the database if needed)."""
+
+def create_app(
+    settings: Settings,
+    limits: RequestLimits | None = None,
+    *,
+    auth: bool = False,
+    login_limits: LoginLimits | None = None,
+) -> FastAPI:
+    """The whole API, with its services opened on ``settings`` (migrating the database if needed).
+
+    With ``auth`` every request but health, version and login must be signed in and is checked against
+    the route's declared requirement (see ``tether.server.access``); without it, everything is allowed.
+    """
     database = Database(settings.db_url)
     blobs = BlobStore(settings.blob_url, settings.blob_options)
 
@@ -39,24 +55,42 @@ def create_app(settings: Settings, limits: RequestLimits | None = None) -> FastA
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
         lifespan=lifespan,
     )
     app.state.tracking = TrackingService(database, blobs)
+    app.state.auth = AuthService(database, login_limits=login_limits)
+    app.state.auth_enabled = auth
     install_error_handlers(app)
     app.add_middleware(BodyLimit, limits=limits or RequestLimits())
     app.include_router(meta.router)
-    for router in (experiments.router, runs.router, artifacts.router):
+    for router in (
+        experiments.router,
+        permissions.router,
+        runs.router,
+        artifacts.router,
+        sessions.router,
+        users.router,
+        tokens.router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
+    require_declared(app, documentation=[f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/docs"])
+    if auth and app.state.auth.count_users() == 0:
+        log.warning(
+            "authentication is on but there are no users yet: create the first admin on this store with "
+            "'tether users create NAME --role admin'"
+        )
     return app
 
 
-def settings_to_env(settings: Settings) -> str:
+def settings_to_env(settings: Settings, *, auth: bool = False) -> str:
     return json.dumps(
         {
             "home": str(settings.home),
             "db_url": settings.db_url,
             "blob_url": settings.blob_url,
             "blob_options": settings.blob_options,
+            "auth": auth,
         }
     )
 
@@ -67,11 +101,10 @@ def app_from_env() -> FastAPI:
     if not raw:
         return create_app(Settings.from_env())
     data = json.loads(raw)
-    return create_app(
-        Settings(
-            home=data["home"],
-            db_url=data["db_url"],
-            blob_url=data["blob_url"],
-            blob_options=data["blob_options"],
-        )
+    settings = Settings(
+        home=data["home"],
+        db_url=data["db_url"],
+        blob_url=data["blob_url"],
+        blob_options=data["blob_options"],
     )
+    return create_app(settings, auth=bool(data.get("auth", False)))

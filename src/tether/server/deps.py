@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from tether.auth.service import AuthService
 from tether.tracking.service import TrackingService
 
 
@@ -14,4 +15,10 @@ def tracking_service(request: Request) -> TrackingService:
     return service
 
 
+def auth_service(request: Request) -> AuthService:
+    service: AuthService = request.app.state.auth
+    return service
+
+
 Tracking = Annotated[TrackingService, Depends(tracking_service)]
+Auth = Annotated[AuthService, Depends(auth_service)]

@@ -39,7 +39,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 async def _tether_error(request: Request, error: TetherError) -> JSONResponse:
-    return error_response(error.http_status, error.code, error.message)
+    headers = {}
+    wait = getattr(error, "retry_after_s", None)
+    if isinstance(wait, int):
+        headers["retry-after"] = str(wait)
+    if error.http_status == 401:
+        headers["www-authenticate"] = 'Bearer realm="tether"'
+    return error_response(error.http_status, error.code, error.message, headers or None)
 
 
 async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:

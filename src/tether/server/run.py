@@ -39,17 +39,21 @@ def serve(
     *,
     workers: int = 1,
     log_level: str = "info",
+    auth: bool = False,
+    insecure_no_auth: bool = False,
 ) -> None:
-    """Serve until interrupted. The store is opened (and migrated) before the port is bound."""
+    """Serve until interrupted. The bind is checked and the store opened (and migrated) before the port
+    is bound, so a refused or broken start never listens at all."""
     import uvicorn
 
+    check_bind(host, auth=auth, insecure_no_auth=insecure_no_auth)
     if workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {workers}")
-    app = create_app(settings)
+    app = create_app(settings, auth=auth)
     if workers == 1:
         uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
         return
-    os.environ[ENV_SETTINGS] = settings_to_env(settings)
+    os.environ[ENV_SETTINGS] = settings_to_env(settings, auth=auth)
     uvicorn.run(
         "tether.server.app:app_from_env",
         factory=True,

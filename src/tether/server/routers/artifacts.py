@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from tether.errors import InvalidInput
+from tether.server.access import EDIT_RUN, READ_RUN
 from tether.server.deps import Tracking
 from tether.server.errors import error_response
 from tether.server.responses import json_of, json_of_value
@@ -31,12 +32,12 @@ SPOOL_IN_MEMORY = 8 * 1024 * 1024
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-@router.get("/artifact-info", response_model=ArtifactInfo)
+@router.get("/artifact-info", response_model=ArtifactInfo, dependencies=[Depends(READ_RUN)])
 def artifact_info(run_id: str, path: Annotated[str, Query(max_length=1024)], tracking: Tracking) -> Response:
     return json_of(tracking.artifact_info(run_id, path))
 
 
-@router.get("/artifacts", response_model=list[ArtifactInfo])
+@router.get("/artifacts", response_model=list[ArtifactInfo], dependencies=[Depends(READ_RUN)])
 def list_artifacts(
     run_id: str,
     tracking: Tracking,
@@ -46,7 +47,9 @@ def list_artifacts(
     return json_of_value(tracking.list_artifacts(run_id, path, recursive), list[ArtifactInfo])
 
 
-@router.put("/artifacts/{path:path}", response_model=ArtifactInfo, status_code=201)
+@router.put(
+    "/artifacts/{path:path}", response_model=ArtifactInfo, status_code=201, dependencies=[Depends(EDIT_RUN)]
+)
 async def upload_artifact(run_id: str, path: str, request: Request, tracking: Tracking) -> Response:
     """Store the request body as one artifact; it is spooled to disk, never held whole in memory."""
     checked = await run_in_threadpool(tracking.check_artifact_upload, run_id, path)
@@ -58,7 +61,7 @@ async def upload_artifact(run_id: str, path: str, request: Request, tracking: Tr
     return json_of(ArtifactInfo(path=checked, is_dir=False, size=size), status_code=201)
 
 
-@router.get("/artifacts/{path:path}", response_class=StreamingResponse)
+@router.get("/artifacts/{path:path}", response_class=StreamingResponse, dependencies=[Depends(READ_RUN)])
 def download_artifact(
     run_id: str,
     path: str,

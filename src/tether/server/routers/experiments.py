@@ -1,12 +1,23 @@
-"""Experiments: list, create, look up by id or name, rename, delete, restore, tag, count runs."""
+"""Experiments: list, create, look up by id or name, rename, delete, restore, tag, count runs.
+
+Listing shows only the experiments the caller may read; whoever creates an experiment manages it.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
-from tether.server.deps import Tracking
+from tether.server.access import (
+    COUNT_RUNS,
+    EDIT_EXPERIMENT,
+    MANAGE_EXPERIMENT,
+    READ_EXPERIMENT,
+    READ_NAMED_EXPERIMENT,
+    SignedIn,
+)
+from tether.server.deps import Auth, Tracking
 from tether.server.responses import json_of, json_of_value, no_content
 from tether.tracking.schemas import (
     Experiment,
@@ -24,53 +35,59 @@ router = APIRouter(prefix="/experiments", tags=["experiments"])
 
 @router.get("", response_model=Page[Experiment])
 def list_experiments(
+    caller: SignedIn,
     tracking: Tracking,
+    auth: Auth,
     view: ViewType = "active",
     max_results: Annotated[int, Query(ge=1)] = 1000,
     page_token: str | None = None,
 ) -> Response:
-    return json_of(tracking.list_experiments(view, max_results, page_token))
+    among = None if caller.user is None else auth.readable_experiments(caller.user)
+    return json_of(tracking.list_experiments(view, max_results, page_token, among=among))
 
 
 @router.post("", response_model=ExperimentCreated, status_code=201)
-def create_experiment(body: ExperimentCreate, tracking: Tracking) -> Response:
-    created = ExperimentCreated(experiment_id=tracking.create_experiment(body.name, body.tags))
+def create_experiment(body: ExperimentCreate, caller: SignedIn, tracking: Tracking) -> Response:
+    manager = None if caller.user is None else caller.user.user_id
+    created = ExperimentCreated(
+        experiment_id=tracking.create_experiment(body.name, body.tags, manager=manager)
+    )
     return json_of(created, status_code=201)
 
 
-@router.get("/by-name", response_model=Experiment)
+@router.get("/by-name", response_model=Experiment, dependencies=[Depends(READ_NAMED_EXPERIMENT)])
 def get_experiment_by_name(name: Annotated[str, Query(max_length=500)], tracking: Tracking) -> Response:
     return json_of(tracking.get_experiment_by_name(name))
 
 
-@router.post("/run-counts", response_model=dict[str, int])
+@router.post("/run-counts", response_model=dict[str, int], dependencies=[Depends(COUNT_RUNS)])
 def count_runs(body: RunCountsRequest, tracking: Tracking) -> Response:
     return json_of_value(tracking.count_runs(body.experiment_ids), dict[str, int])
 
 
-@router.get("/{experiment_id}", response_model=Experiment)
+@router.get("/{experiment_id}", response_model=Experiment, dependencies=[Depends(READ_EXPERIMENT)])
 def get_experiment(experiment_id: str, tracking: Tracking) -> Response:
     return json_of(tracking.get_experiment(experiment_id))
 
 
-@router.patch("/{experiment_id}", response_model=Experiment)
+@router.patch("/{experiment_id}", response_model=Experiment, dependencies=[Depends(MANAGE_EXPERIMENT)])
 def rename_experiment(experiment_id: str, body: ExperimentRename, tracking: Tracking) -> Response:
     return json_of(tracking.rename_experiment(experiment_id, body.name))
 
 
-@router.delete("/{experiment_id}", status_code=204)
+@router.delete("/{experiment_id}", status_code=204, dependencies=[Depends(MANAGE_EXPERIMENT)])
 def delete_experiment(experiment_id: str, tracking: Tracking) -> Response:
     tracking.delete_experiment(experiment_id)
     return no_content()
 
 
-@router.post("/{experiment_id}/restore", status_code=204)
+@router.post("/{experiment_id}/restore", status_code=204, dependencies=[Depends(MANAGE_EXPERIMENT)])
 def restore_experiment(experiment_id: str, tracking: Tracking) -> Response:
     tracking.restore_experiment(experiment_id)
     return no_content()
 
 
-@router.post("/{experiment_id}/tags", status_code=204)
+@router.post("/{experiment_id}/tags", status_code=204, dependencies=[Depends(EDIT_EXPERIMENT)])
 def set_experiment_tag(experiment_id: str, body: TagWrite, tracking: Tracking) -> Response:
     tracking.set_experiment_tag(experiment_id, body.key, body.value)
     return no_content()

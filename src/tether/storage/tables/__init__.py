@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tether.storage.tables.auth import api_tokens, experiment_permissions, login_failures, sessions, users
 from tether.storage.tables.meta import metadata
 from tether.storage.tables.tracking import (
     experiment_tags,
@@ -14,12 +15,17 @@ from tether.storage.tables.tracking import (
 )
 
 __all__ = [
+    "api_tokens",
+    "experiment_permissions",
     "experiment_tags",
     "experiments",
     "latest_metrics",
+    "login_failures",
     "metadata",
     "metric_chunks",
     "params",
     "run_tags",
     "runs",
+    "sessions",
+    "users",
 ]

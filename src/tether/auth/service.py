@@ -1,0 +1,298 @@
+"""AuthService: the one entry point to users, API tokens, sessions and experiment permissions.
+
+Contracts: every rule about who may do what lives here (the server only says which requirement a route
+has). Passwords are hashed outside the database transaction, so a slow hash never holds the write lock.
+There is always at least one enabled admin once one exists: the last one cannot be deleted, demoted or
+disabled. Changing a user's password or disabling them ends their browser sessions; API tokens are
+separate credentials and stay valid until revoked (a disabled user's tokens are refused).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row, exc
+
+from tether.auth import access, passwords, queries, tokens
+from tether.auth.logins import Logins
+from tether.auth.ratelimit import LoginLimits
+from tether.auth.schemas import (
+    LEVELS,
+    ROLES,
+    Level,
+    LoginSession,
+    Permission,
+    Role,
+    Token,
+    TokenCreated,
+    User,
+)
+from tether.auth.users import check_username, normalise, token_of, user_of
+from tether.errors import AlreadyExists, Conflict, InvalidInput, NotFound, PermissionDenied, Unauthenticated
+from tether.storage.db import Database
+
+MAX_TOKEN_NAME = 100
+MAX_TOKEN_DAYS = 3650
+LAST_USED_RESOLUTION_MS = 60_000
+"""A token's last-used time is refreshed at most this often, so reads do not all turn into writes."""
+
+
+class AuthService:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Callable[[], float] = time.time,
+        login_limits: LoginLimits | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.logins = Logins(db, self.now_ms, login_limits or LoginLimits())
+
+    def now_ms(self) -> int:
+        return int(self.clock() * 1000)
+
+    # --- users ----------------------------------------------------------------------------------------
+
+    def create_user(self, username: str, password: str, role: Role = "user") -> User:
+        name = check_username(username)
+        _check_role(role)
+        hashed = passwords.hash_password(password)
+        now = self.now_ms()
+        values = {
+            "username": name,
+            "password_hash": hashed,
+            "role": role,
+            "disabled": False,
+            "created_time": now,
+        }
+        try:
+            with self.db.write() as conn:
+                user_id = queries.insert_user(conn, values)
+        except exc.IntegrityError as error:
+            raise AlreadyExists(f"a user named {name!r} already exists") from error
+        return User(user_id=user_id, username=name, role=role, created_time=now)
+
+    def get_user(self, username: str) -> User:
+        with self.db.read() as conn:
+            return user_of(_user_row(conn, username))
+
+    def list_users(self) -> list[User]:
+        with self.db.read() as conn:
+            return [user_of(row) for row in queries.user_rows(conn)]
+
+    def count_users(self) -> int:
+        with self.db.read() as conn:
+            return queries.count_users(conn)
+
+    def update_user(
+        self,
+        username: str,
+        role: Role | None = None,
+        password: str | None = None,
+        disabled: bool | None = None,
+    ) -> User:
+        """Change a user's role, password or disabled flag; the last enabled admin keeps admin powers."""
+        values: dict[str, object] = {}
+        if role is not None:
+            values["role"] = _check_role(role)
+        if disabled is not None:
+            values["disabled"] = bool(disabled)
+        if password is not None:
+            values["password_hash"] = passwords.hash_password(password)
+        with self.db.write() as conn:
+            row = _user_row(conn, username)
+            loses_admin = role == "user" or disabled is True
+            if loses_admin and _is_active_admin(row) and queries.count_active_admins(conn) <= 1:
+                raise Conflict(f"'{row.username}' is the last admin; make another user admin first")
+            if values:
+                queries.update_user(conn, row.user_id, **values)
+            if password is not None or disabled:
+                queries.delete_sessions_of(conn, row.user_id)
+        return self.get_user(username)
+
+    def delete_user(self, username: str) -> None:
+        """Remove a user with their tokens, sessions and permissions; runs they logged keep their name."""
+        with self.db.write() as conn:
+            row = _user_row(conn, username)
+            if _is_active_admin(row) and queries.count_active_admins(conn) <= 1:
+                raise Conflict(f"'{row.username}' is the last admin; make another user admin first")
+            queries.delete_user(conn, row.user_id)
+
+    def change_password(self, username: str, current_password: str, new_password: str) -> None:
+        """A user's own change: the current password must be right; their browser sessions end."""
+        passwords.check_password(new_password)
+        with self.db.read() as conn:
+            row = _user_row(conn, username)
+        if not passwords.verify_password(row.password_hash, current_password):
+            raise PermissionDenied("the current password is wrong")
+        self.update_user(username, password=new_password)
+
+    # --- API tokens -----------------------------------------------------------------------------------
+
+    def create_token(
+        self, name: str = "", expires_days: int | None = None, username: str | None = None
+    ) -> TokenCreated:
+        """A new API token for ``username``; the answer is the only place the token ever appears."""
+        if username is None:
+            raise InvalidInput(
+                "say which user the token is for (on the store itself there is no signed-in user)"
+            )
+        if not isinstance(name, str) or len(name) > MAX_TOKEN_NAME:
+            raise InvalidInput(f"a token name has at most {MAX_TOKEN_NAME} characters")
+        if expires_days is not None and not 1 <= expires_days <= MAX_TOKEN_DAYS:
+            raise InvalidInput(f"expires_days must be between 1 and {MAX_TOKEN_DAYS}, got {expires_days}")
+        secret = tokens.new_token()
+        now = self.now_ms()
+        expires = None if expires_days is None else now + expires_days * 86_400_000
+        with self.db.write() as conn:
+            owner = _user_row(conn, username)
+            values = {
+                "user_id": owner.user_id,
+                "name": name,
+                "digest": tokens.digest(secret),
+                "created_time": now,
+                "expires_time": expires,
+                "last_used_time": None,
+                "revoked": False,
+            }
+            token_id = queries.insert_token(conn, values)
+        return TokenCreated(
+            token_id=token_id,
+            name=name,
+            username=owner.username,
+            created_time=now,
+            expires_time=expires,
+            token=secret,
+        )
+
+    def list_tokens(self, username: str | None = None) -> list[Token]:
+        """One user's tokens, or everyone's; never the tokens themselves."""
+        with self.db.read() as conn:
+            user_id = None if username is None else _user_row(conn, username).user_id
+            return [token_of(row) for row in queries.token_rows(conn, user_id)]
+
+    def revoke_token(self, token_id: int, username: str | None = None) -> None:
+        """Revoke a token at once; with ``username``, only that user's own token is found."""
+        with self.db.write() as conn:
+            row = queries.token_row(conn, int(token_id))
+            if row is None or (username is not None and row.username != normalise(username)):
+                owner = f" of user {normalise(username)}" if username is not None else ""
+                raise NotFound(f"no token with id {token_id}{owner}")
+            queries.update_token(conn, row.token_id, revoked=True)
+
+    def authenticate_token(self, token: str) -> User:
+        """The user an API token stands for; unknown, revoked and expired tokens are refused."""
+        now = self.now_ms()
+        with self.db.read() as conn:
+            row = queries.token_and_user(conn, tokens.digest(token))
+        if row is None:
+            raise Unauthenticated("the API token is not valid (check TETHER_TOKEN)")
+        if row.revoked:
+            raise Unauthenticated(f"the API token {row.token_id} was revoked; create a new one")
+        if row.expires_time is not None and row.expires_time <= now:
+            raise Unauthenticated(f"the API token {row.token_id} has expired; create a new one")
+        user = user_of(row, prefix="user_")
+        if user.disabled:
+            raise Unauthenticated(f"the account '{user.username}' is disabled")
+        if row.last_used_time is None or now - row.last_used_time >= LAST_USED_RESOLUTION_MS:
+            with self.db.write() as conn:
+                queries.update_token(conn, row.token_id, last_used_time=now)
+        return user
+
+    # --- browser sessions -----------------------------------------------------------------------------
+
+    def login(self, username: str, password: str, address: str) -> LoginSession:
+        """Check a password and open a session; failures are counted and limited (see ``ratelimit``)."""
+        return self.logins.login(username, password, address)
+
+    def authenticate_session(self, secret: str) -> tuple[User, str]:
+        """The user a session cookie stands for, and the session's CSRF token."""
+        return self.logins.authenticate(secret)
+
+    def logout(self, secret: str) -> None:
+        self.logins.logout(secret)
+
+    # --- experiment permissions -----------------------------------------------------------------------
+
+    def grant_permission(self, experiment_id: str, username: str, level: Level) -> Permission:
+        """Give a user ``level`` on an experiment, replacing any level they had."""
+        if level not in LEVELS:
+            raise InvalidInput(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+        key = _experiment_key(experiment_id)
+        with self.db.write() as conn:
+            user = _user_row(conn, username)
+            _check_experiment(conn, key)
+            queries.upsert_permission(conn, key, user.user_id, level)
+        return Permission(experiment_id=str(key), username=user.username, level=level)
+
+    def revoke_permission(self, experiment_id: str, username: str) -> None:
+        key = _experiment_key(experiment_id)
+        with self.db.write() as conn:
+            user = _user_row(conn, username)
+            if not queries.delete_permission(conn, key, user.user_id):
+                raise NotFound(f"{user.username} has no permission on experiment {key}")
+
+    def list_permissions(self, experiment_id: str) -> list[Permission]:
+        key = _experiment_key(experiment_id)
+        with self.db.read() as conn:
+            _check_experiment(conn, key)
+            rows = queries.permission_rows(conn, key)
+        return [Permission(experiment_id=str(key), username=r.username, level=r.level) for r in rows]
+
+    def check_access(self, user: User, experiment_ids: Sequence[str], level: Level) -> None:
+        """Raise PermissionDenied unless ``user`` holds ``level`` on every one of the experiments."""
+        if user.role == "admin":
+            return
+        keys = {e: access.experiment_key(e) for e in experiment_ids}
+        wanted = [k for k in keys.values() if k is not None]
+        with self.db.read() as conn:
+            granted = queries.levels_of(conn, user.user_id, wanted) if wanted else {}
+        for experiment_id, key in keys.items():
+            have = None if key is None else access.effective_level(key, granted.get(key))
+            if not access.allows(have, level):
+                held = f"they have {have}" if have else "they have no permission on it"
+                raise PermissionDenied(
+                    f"{user.username} may not {access.VERBS[level]} experiment {experiment_id}: "
+                    f"that needs {level} ({held})"
+                )
+
+    def readable_experiments(self, user: User) -> list[str] | None:
+        """Ids of the experiments ``user`` may read; None for an admin, who may read them all."""
+        if user.role == "admin":
+            return None
+        with self.db.read() as conn:
+            granted = queries.levels_of(conn, user.user_id, None)
+        return [str(k) for k in sorted({access.DEFAULT_EXPERIMENT, *granted})]
+
+
+def _user_row(conn: Connection, username: str) -> Row[Any]:
+    row = queries.user_row(conn, normalise(username))
+    if row is None:
+        raise NotFound(f"no user named {username!r}")
+    return row
+
+
+def _is_active_admin(row: Row[Any]) -> bool:
+    return bool(row.role == "admin" and not row.disabled)
+
+
+def _check_role(role: str) -> Role:
+    for known in ROLES:
+        if role == known:
+            return known
+    raise InvalidInput(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+
+
+def _experiment_key(experiment_id: str) -> int:
+    key = access.experiment_key(experiment_id)
+    if key is None:
+        raise NotFound(f"no experiment with id {experiment_id!r} (experiment ids are whole numbers)")
+    return key
+
+
+def _check_experiment(conn: Connection, key: int) -> None:
+    if not queries.experiment_exists(conn, key):
+        raise NotFound(f"no experiment with id '{key}'")
