@@ -1,4 +1,4 @@
-"""search_statement on real SQLite and PostgreSQL databases, holding one small, hand-made set of runs.
+"""search_query on real SQLite and PostgreSQL databases, holding one small, hand-made set of runs.
 
 The runs are written straight into the tables, so these tests depend on nothing but the schema. A
 hypothesis test checks random filters against a plain-Python reading of the same semantics.
@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import math
 import operator
-import os
 import re
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,16 +17,16 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection
+from tests.support import pg_schema_url
 
 from tether.storage.db import Database
 from tether.storage.tables import experiments, latest_metrics, params, run_tags, runs
-from tether.tracking.search import Clause, OrderKey, parse_filter, parse_order_by, search_statement
+from tether.tracking.search import Clause, OrderKey, parse_filter, parse_order_by, search_query
 from tether.tracking.search.grammar import allowed_comparators, is_numeric
 from tether.tracking.search.sql import like_to_glob
 from tether.types import ViewType
 
-PG_ADMIN_URL = os.environ.get("TETHER_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 NAN = math.nan
 INF = math.inf
 
@@ -168,28 +166,13 @@ def insert_runs(conn: Connection) -> None:
         conn.execute(table.insert(), rows)
 
 
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    """A throwaway PostgreSQL database for this module, dropped afterwards."""
-    name = f"tether_search_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """The data set on a migrated SQLite file and on PostgreSQL; tests only read it."""
     if request.param == "sqlite":
         url = f"sqlite:///{Path(tmp_path_factory.mktemp('search')) / 'tether.db'}"
     else:
-        url = request.getfixturevalue("postgres_url")
+        url = pg_schema_url(request.getfixturevalue("pg_database"))
     database = Database(url)
     with database.write() as conn:
         insert_runs(conn)
@@ -205,9 +188,9 @@ def search(
     experiment_ids: Sequence[int] = (0,),
 ) -> list[str]:
     """Run names, in result order."""
-    statement = search_statement(experiment_ids, view, parse_filter(filter_text), parse_order_by(order))
+    query = search_query(experiment_ids, view, parse_filter(filter_text), parse_order_by(order))
     with db.read() as conn:
-        return [NAMES[run_id] for run_id in conn.execute(statement).scalars()]
+        return [NAMES[run_id] for run_id in query.page(conn, 0, 10_000)]
 
 
 def expected(predicate: Callable[[FakeRun], bool]) -> list[str]:
@@ -401,10 +384,10 @@ def test_order_and_filter_on_the_same_metric(db: Database) -> None:
 
 @pytest.mark.parametrize("order", [(), ("metrics.loss",), ("params.lr DESC",), ("status", "metrics.epochs")])
 def test_offset_paging_is_deterministic(db: Database, order: tuple[str, ...]) -> None:
-    statement = search_statement([0, 1], "all", [], parse_order_by(order))
+    query = search_query([0, 1], "all", [], parse_order_by(order))
     with db.read() as conn:
-        everything = list(conn.execute(statement).scalars())
-        pages = [list(conn.execute(statement.limit(2).offset(start)).scalars()) for start in range(0, 8, 2)]
+        everything = query.page(conn, 0, 10_000)
+        pages = [query.page(conn, start, 2) for start in range(0, len(RUNS) + 2, 2)]
     assert [run_id for page in pages for run_id in page] == everything
     assert len(set(everything)) == len(RUNS)
 
@@ -488,9 +471,9 @@ def clauses(draw: st.DrawFn) -> Clause:
 def test_random_filters_match_the_reference_semantics(
     db: Database, clause_list: list[Clause], view: ViewType
 ) -> None:
-    statement = search_statement([0, 1], view, clause_list, [])
+    query = search_query([0, 1], view, clause_list, [])
     with db.read() as conn:
-        found = set(conn.execute(statement).scalars())
+        found = set(query.page(conn, 0, 10_000))
     wanted = {
         run.run_id
         for run in RUNS
@@ -516,11 +499,11 @@ def test_like_patterns_become_equivalent_globs(pattern: str, glob: str) -> None:
     assert like_to_glob(pattern) == glob
 
 
-def test_statement_is_plain_sql_with_order_keys() -> None:
-    statement = search_statement([0], "active", parse_filter("metrics.a > 1"), [OrderKey("tag", "t", False)])
-    sql = str(statement)
-    assert "EXISTS" in sql
-    assert "LIMIT" not in sql
-    assert sql.rstrip().endswith(
-        "ORDER BY order_0.value DESC NULLS LAST, runs.start_time DESC, runs.run_id ASC"
-    )
+def test_a_key_order_reads_runs_with_the_key_first_then_the_rest() -> None:
+    query = search_query([0], "active", parse_filter("metrics.a > 1"), [OrderKey("tag", "t", False)])
+    assert query.keyed is not None
+    keyed, rest = str(query.keyed), str(query.rest)
+    assert "JOIN latest_metrics AS filter_0" in keyed and "JOIN run_tags AS order_0" in keyed
+    assert keyed.rstrip().endswith("ORDER BY order_0.value DESC, runs.start_time DESC, runs.run_id ASC")
+    assert "NOT (EXISTS" in rest and "LIMIT" not in rest
+    assert search_query([0], "active", [], [OrderKey("attribute", "status", True)]).keyed is None

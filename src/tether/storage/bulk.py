@@ -8,8 +8,12 @@ from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
 
-def insert_for(conn: Connection, table: Table) -> Any:
-    """An INSERT that supports ``on_conflict_do_nothing`` / ``on_conflict_do_update`` on this database."""
-    if conn.dialect.name == "postgresql":
+def insert_for(conn: Connection | str, table: Table) -> Any:
+    """An INSERT that supports ``on_conflict_do_nothing`` / ``on_conflict_do_update`` on this database.
+
+    Pass a connection, or a dialect name to build a statement once and reuse it.
+    """
+    dialect = conn if isinstance(conn, str) else conn.dialect.name
+    if dialect == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)

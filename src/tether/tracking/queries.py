@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, func, or_, select
+from sqlalchemy import (
+    Connection,
+    Double,
+    Row,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 
 from tether.storage.bulk import insert_for
 from tether.storage.tables import (
@@ -49,7 +64,9 @@ def experiment_row_by_name(conn: Connection, name: str) -> Row[Any] | None:
     return conn.execute(select(experiments).where(experiments.c.name == name)).first()
 
 
-def experiment_rows(conn: Connection, view: ViewType, limit: int, offset: int) -> Sequence[Row[Any]]:
+def experiment_rows(
+    conn: Connection, view: ViewType, limit: int, offset: int, among: Sequence[int] | None = None
+) -> Sequence[Row[Any]]:
     query = (
         select(experiments)
         .where(lifecycle_filter(experiments.c.lifecycle_stage, view))
@@ -57,6 +74,8 @@ def experiment_rows(conn: Connection, view: ViewType, limit: int, offset: int) -
         .limit(limit)
         .offset(offset)
     )
+    if among is not None:
+        query = query.where(experiments.c.experiment_id.in_(among))
     return conn.execute(query).all()
 
 
@@ -96,12 +115,18 @@ def count_runs(conn: Connection, experiment_ids: Sequence[int]) -> dict[int, int
 # --- runs -------------------------------------------------------------------------------------------
 
 
+_INSERT_RUN = runs.insert()
+
+
 def insert_run(conn: Connection, values: Mapping[str, object]) -> None:
-    conn.execute(runs.insert().values(**values))
+    conn.execute(_INSERT_RUN, [dict(values)])
+
+
+_RUN_BY_ID = select(runs).where(runs.c.run_id == bindparam("run_id"))
 
 
 def run_row(conn: Connection, run_id: str) -> Row[Any] | None:
-    return conn.execute(select(runs).where(runs.c.run_id == run_id)).first()
+    return conn.execute(_RUN_BY_ID, {"run_id": run_id}).first()
 
 
 def run_rows(conn: Connection, run_ids: Sequence[str]) -> Sequence[Row[Any]]:
@@ -116,45 +141,72 @@ def child_run_ids(conn: Connection, run_id: str) -> list[str]:
     return list(conn.execute(select(runs.c.run_id).where(runs.c.parent_run_id == run_id)).scalars())
 
 
-def _key_values(conn: Connection, table: Any, run_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = defaultdict(dict)
-    query = select(table.c.run_id, table.c.key, table.c.value).where(table.c.run_id.in_(run_ids))
-    for run_id, key, value in conn.execute(query):
-        out[run_id][key] = value
+def _run_values_query() -> Any:
+    """Params, tags and latest metrics of many runs in one round trip: (kind, run_id, key, text, number)."""
+    ids: Any = bindparam("run_ids", expanding=True)
+    no_number: Any = cast(null(), Double())
+    return union_all(
+        select(literal("p"), params.c.run_id, params.c.key, params.c.value, no_number).where(
+            params.c.run_id.in_(ids)
+        ),
+        select(literal("t"), run_tags.c.run_id, run_tags.c.key, run_tags.c.value, no_number).where(
+            run_tags.c.run_id.in_(ids)
+        ),
+        select(
+            literal("m"),
+            latest_metrics.c.run_id,
+            latest_metrics.c.key,
+            literal(None, Text()),
+            latest_metrics.c.value,
+        ).where(latest_metrics.c.run_id.in_(ids)),
+    )
+
+
+_RUN_VALUES = _run_values_query()
+
+
+def run_values(conn: Connection, run_ids: Sequence[str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """{"params"|"tags"|"metrics": {run_id: {key: value}}}; a NaN latest metric comes back as None."""
+    out: dict[str, dict[str, dict[str, Any]]] = {"params": {}, "tags": {}, "metrics": {}}
+    names = {"p": "params", "t": "tags", "m": "metrics"}
+    for kind, run_id, key, text, number in conn.execute(_RUN_VALUES, {"run_ids": list(run_ids)}):
+        out[names[kind]].setdefault(run_id, {})[key] = number if kind == "m" else text
     return out
-
-
-def params_of(conn: Connection, run_ids: Sequence[str]) -> dict[str, dict[str, str]]:
-    return _key_values(conn, params, run_ids)
-
-
-def tags_of(conn: Connection, run_ids: Sequence[str]) -> dict[str, dict[str, str]]:
-    return _key_values(conn, run_tags, run_ids)
-
-
-def latest_metrics_of(conn: Connection, run_ids: Sequence[str]) -> dict[str, dict[str, float | None]]:
-    return _key_values(conn, latest_metrics, run_ids)
 
 
 # --- params and tags --------------------------------------------------------------------------------
 
 
+_PARAMS_OF_KEYS = select(params.c.key, params.c.value).where(
+    params.c.run_id == bindparam("run_id"), params.c.key.in_(bindparam("keys", expanding=True))
+)
+
+
+@functools.cache
+def _insert_new_params(dialect: str) -> Any:
+    stmt = insert_for(dialect, params).on_conflict_do_nothing(index_elements=["run_id", "key"])
+    return stmt.returning(params.c.key)
+
+
 def insert_params(conn: Connection, run_id: str, values: Mapping[str, str]) -> dict[str, str]:
-    """Insert new params, keep existing ones; returns what is stored for these keys afterwards."""
-    stmt = insert_for(conn, params).on_conflict_do_nothing(index_elements=["run_id", "key"])
-    conn.execute(stmt, [{"run_id": run_id, "key": k, "value": v} for k, v in values.items()])
-    query = select(params.c.key, params.c.value).where(
-        params.c.run_id == run_id, params.c.key.in_(list(values))
-    )
-    return {key: value for key, value in conn.execute(query)}
+    """Insert new params and keep existing ones; returns the stored value of each key that already existed."""
+    rows = [{"run_id": run_id, "key": k, "value": v} for k, v in values.items()]
+    inserted = set(conn.execute(_insert_new_params(conn.dialect.name), rows).scalars())
+    existing = [key for key in values if key not in inserted]
+    if not existing:
+        return {}
+    return {key: value for key, value in conn.execute(_PARAMS_OF_KEYS, {"run_id": run_id, "keys": existing})}
+
+
+@functools.cache
+def _upsert_tags(dialect: str) -> Any:
+    stmt = insert_for(dialect, run_tags)
+    return stmt.on_conflict_do_update(index_elements=["run_id", "key"], set_={"value": stmt.excluded.value})
 
 
 def upsert_tags(conn: Connection, run_id: str, values: Mapping[str, str]) -> None:
-    stmt = insert_for(conn, run_tags)
-    conn.execute(
-        stmt.on_conflict_do_update(index_elements=["run_id", "key"], set_={"value": stmt.excluded.value}),
-        [{"run_id": run_id, "key": k, "value": v} for k, v in values.items()],
-    )
+    rows = [{"run_id": run_id, "key": k, "value": v} for k, v in values.items()]
+    conn.execute(_upsert_tags(conn.dialect.name), rows)
 
 
 def delete_tag(conn: Connection, run_id: str, key: str) -> int:
@@ -171,23 +223,33 @@ def lock_run(conn: Connection, run_id: str) -> None:
         conn.execute(select(runs.c.run_id).where(runs.c.run_id == run_id).with_for_update())
 
 
-def last_chunks(conn: Connection, run_id: str, keys: Sequence[str]) -> dict[str, tuple[int, int]]:
-    """{key: (seq, count)} of the newest chunk of each key that has one."""
+def _last_chunks_query() -> Any:
     newest = (
         select(metric_chunks.c.key, func.max(metric_chunks.c.seq).label("seq"))
-        .where(metric_chunks.c.run_id == run_id, metric_chunks.c.key.in_(keys))
+        .where(
+            metric_chunks.c.run_id == bindparam("run_id"),
+            metric_chunks.c.key.in_(bindparam("keys", expanding=True)),
+        )
         .group_by(metric_chunks.c.key)
         .subquery()
     )
-    query = select(metric_chunks.c.key, metric_chunks.c.seq, metric_chunks.c.count).join(
+    return select(metric_chunks.c.key, metric_chunks.c.seq, metric_chunks.c.count).join(
         newest,
         and_(
-            metric_chunks.c.run_id == run_id,
+            metric_chunks.c.run_id == bindparam("run_id"),
             metric_chunks.c.key == newest.c.key,
             metric_chunks.c.seq == newest.c.seq,
         ),
     )
-    return {key: (int(seq), int(count)) for key, seq, count in conn.execute(query)}
+
+
+_LAST_CHUNKS = _last_chunks_query()
+
+
+def last_chunks(conn: Connection, run_id: str, keys: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """{key: (seq, count)} of the newest chunk of each key that has one."""
+    rows = conn.execute(_LAST_CHUNKS, {"run_id": run_id, "keys": list(keys)})
+    return {key: (int(seq), int(count)) for key, seq, count in rows}
 
 
 def chunk(conn: Connection, run_id: str, key: str, seq: int) -> Series:
@@ -199,13 +261,27 @@ def chunk(conn: Connection, run_id: str, key: str, seq: int) -> Series:
     return Series.unpack(row[0], row[1], row[2])
 
 
-def insert_chunk(conn: Connection, run_id: str, key: str, seq: int, series: Series) -> None:
-    steps, stamps, values = series.pack()
-    conn.execute(
-        metric_chunks.insert().values(
-            run_id=run_id, key=key, seq=seq, count=len(series), steps=steps, timestamps=stamps, vals=values
+_INSERT_CHUNK = metric_chunks.insert()
+
+
+def insert_chunks(conn: Connection, run_id: str, new: Sequence[tuple[str, int, Series]]) -> None:
+    """New chunks as (key, seq, points), in one statement."""
+    rows = []
+    for key, seq, series in new:
+        steps, stamps, values = series.pack()
+        rows.append(
+            {
+                "run_id": run_id,
+                "key": key,
+                "seq": seq,
+                "count": len(series),
+                "steps": steps,
+                "timestamps": stamps,
+                "vals": values,
+            }
         )
-    )
+    if rows:
+        conn.execute(_INSERT_CHUNK, rows)
 
 
 def replace_chunk(conn: Connection, run_id: str, key: str, seq: int, series: Series) -> None:
@@ -227,6 +303,27 @@ def series_of(conn: Connection, run_id: str, key: str) -> Series:
     return Series.concat([Series.unpack(s, t, v) for s, t, v in conn.execute(query)])
 
 
+@functools.cache
+def _upsert_latest(dialect: str) -> Any:
+    stmt = insert_for(dialect, latest_metrics)
+    new, old = stmt.excluded, latest_metrics.c
+    later = or_(
+        new.step > old.step,
+        and_(new.step == old.step, new.timestamp > old.timestamp),
+        and_(
+            new.step == old.step,
+            new.timestamp == old.timestamp,
+            new.value.isnot(None),
+            or_(old.value.is_(None), new.value > old.value),
+        ),
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=["run_id", "key"],
+        set_={"step": new.step, "timestamp": new.timestamp, "value": new.value},
+        where=later,
+    )
+
+
 def upsert_latest(conn: Connection, run_id: str, points: Mapping[str, tuple[int, int, float]]) -> None:
     """Replace a key's latest value only when the new point is later: step, then time, then value."""
     if not points:
@@ -241,23 +338,4 @@ def upsert_latest(conn: Connection, run_id: str, points: Mapping[str, tuple[int,
         }
         for key, (step, stamp, v) in points.items()
     ]
-    stmt = insert_for(conn, latest_metrics)
-    new, old = stmt.excluded, latest_metrics.c
-    later = or_(
-        new.step > old.step,
-        and_(new.step == old.step, new.timestamp > old.timestamp),
-        and_(
-            new.step == old.step,
-            new.timestamp == old.timestamp,
-            new.value.isnot(None),
-            or_(old.value.is_(None), new.value > old.value),
-        ),
-    )
-    conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["run_id", "key"],
-            set_={"step": new.step, "timestamp": new.timestamp, "value": new.value},
-            where=later,
-        ),
-        payload,
-    )
+    conn.execute(_upsert_latest(conn.dialect.name), payload)

@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from sqlalchemy import Connection, Row, exc
 
+from tether.auth import queries as auth_queries
 from tether.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from tether.storage.blobs import BlobStore
 from tether.storage.db import Database
@@ -32,7 +33,7 @@ from tether.tracking.history import downsample_indices
 from tether.tracking.names import random_run_name
 from tether.tracking.paging import decode_token, encode_token, query_fingerprint
 from tether.tracking.schemas import ArtifactInfo, Experiment, Metric, MetricHistory, Page, Run, metrics_of
-from tether.tracking.search import parse_filter, parse_order_by, search_statement
+from tether.tracking.search import parse_filter, parse_order_by, search_query
 from tether.types import MetricPoint, RunStatus, ViewType
 
 DEFAULT_EXPERIMENT_ID = "0"
@@ -51,13 +52,18 @@ class TrackingService:
 
     # --- experiments ----------------------------------------------------------------------------------
 
-    def create_experiment(self, name: str, tags: Mapping[str, str] | None = None) -> str:
+    def create_experiment(
+        self, name: str, tags: Mapping[str, str] | None = None, *, manager: int | None = None
+    ) -> str:
+        """``manager`` (a user id) gets MANAGE on the new experiment in the same transaction."""
         limits.check_name("experiment name", name, limits.MAX_EXPERIMENT_NAME)
         checked = limits.check_values("experiment tag", tags or {}, limits.MAX_EXPERIMENT_TAG_VALUE, 1000)
         try:
             with self.db.write() as conn:
                 experiment_id = queries.insert_experiment(conn, name, now_ms())
                 queries.upsert_experiment_tags(conn, experiment_id, checked)
+                if manager is not None:
+                    auth_queries.upsert_permission(conn, experiment_id, manager, "MANAGE")
         except exc.IntegrityError as error:
             raise AlreadyExists(f"an experiment named {name!r} already exists") from error
         return str(experiment_id)
@@ -74,13 +80,20 @@ class TrackingService:
             return self._experiment(conn, row.experiment_id, row)
 
     def list_experiments(
-        self, view: ViewType = "active", max_results: int = 1000, page_token: str | None = None
+        self,
+        view: ViewType = "active",
+        max_results: int = 1000,
+        page_token: str | None = None,
+        *,
+        among: Sequence[str] | None = None,
     ) -> Page[Experiment]:
+        """One page of experiments by id; ``among`` keeps only those ids (the ones a caller may read)."""
         _check_page_size(max_results)
-        fingerprint = query_fingerprint("experiments", view)
+        fingerprint = query_fingerprint("experiments", view, among is None)
         offset = decode_token(page_token, fingerprint)
+        keys = None if among is None else [_experiment_int(e) for e in among]
         with self.db.read() as conn:
-            rows = queries.experiment_rows(conn, view, max_results + 1, offset)
+            rows = queries.experiment_rows(conn, view, max_results + 1, offset, keys)
             tags = queries.experiment_tag_map(conn, [r.experiment_id for r in rows[:max_results]])
         items = [_experiment_model(r, tags.get(r.experiment_id, {})) for r in rows[:max_results]]
         more = len(rows) > max_results
@@ -128,10 +141,14 @@ class TrackingService:
             queries.update_experiment(conn, key, lifecycle_stage=stage, last_update_time=now_ms())
 
     def _experiment(self, conn: Connection, key: int, row: Row[Any] | None = None) -> Experiment:
-        row = row or queries.experiment_row(conn, key)
+        row = row or self._experiment_row(conn, key)
+        return _experiment_model(row, queries.experiment_tag_map(conn, [key]).get(key, {}))
+
+    def _experiment_row(self, conn: Connection, key: int) -> Row[Any]:
+        row = queries.experiment_row(conn, key)
         if row is None:
             raise NotFound(f"no experiment with id '{key}'")
-        return _experiment_model(row, queries.experiment_tag_map(conn, [key]).get(key, {}))
+        return row
 
     # --- runs -----------------------------------------------------------------------------------------
 
@@ -149,14 +166,14 @@ class TrackingService:
         checked_tags = limits.check_values("tag", tags or {}, limits.MAX_TAG_VALUE, limits.MAX_TAGS_PER_CALL)
         run_id = uuid.uuid4().hex
         with self.db.write() as conn:
-            exp = self._experiment(conn, _experiment_int(experiment_id))
+            exp = self._experiment_row(conn, _experiment_int(experiment_id))
             if exp.lifecycle_stage != "active":
                 raise Conflict(f"experiment '{exp.name}' is deleted; restore it before starting runs in it")
             if parent_run_id is not None:
                 self._run_row(conn, parent_run_id)
             values = {
                 "run_id": run_id,
-                "experiment_id": int(exp.experiment_id),
+                "experiment_id": exp.experiment_id,
                 "run_name": name,
                 "status": "RUNNING",
                 "lifecycle_stage": "active",
@@ -168,7 +185,7 @@ class TrackingService:
             queries.insert_run(conn, values)
             if checked_tags:
                 queries.upsert_tags(conn, run_id, checked_tags)
-        return Run(**{**values, "experiment_id": exp.experiment_id}, tags=checked_tags)
+        return Run(**{**values, "experiment_id": str(exp.experiment_id)}, tags=checked_tags)
 
     def get_run(self, run_id: str) -> Run:
         with self.db.read() as conn:
@@ -197,7 +214,7 @@ class TrackingService:
             self._run_row(conn, run_id)
             if values:
                 queries.update_run(conn, run_id, **values)
-        return self.get_run(run_id)
+            return self._load_runs(conn, [run_id])[0]
 
     def delete_run(self, run_id: str) -> None:
         """Soft delete: the run is hidden from searches but kept, and can be restored."""
@@ -210,6 +227,11 @@ class TrackingService:
         with self.db.write() as conn:
             self._run_row(conn, run_id)
             queries.update_run(conn, run_id, lifecycle_stage=stage)
+
+    def experiment_of_run(self, run_id: str) -> str:
+        """The id of the experiment a run belongs to, for access checks that start from a run."""
+        with self.db.read() as conn:
+            return str(self._run_row(conn, run_id).experiment_id)
 
     def child_runs(self, run_id: str) -> list[str]:
         with self.db.read() as conn:
@@ -231,13 +253,12 @@ class TrackingService:
         return row
 
     def _load_runs(self, conn: Connection, run_ids: Sequence[str]) -> list[Run]:
-        """Full runs in the order given; three queries whatever the number of runs."""
+        """Full runs in the order given; two queries whatever the number of runs."""
         if not run_ids:
             return []
         rows = {r.run_id: r for r in queries.run_rows(conn, run_ids)}
-        params = queries.params_of(conn, run_ids)
-        tags = queries.tags_of(conn, run_ids)
-        latest = queries.latest_metrics_of(conn, run_ids)
+        values = queries.run_values(conn, run_ids)
+        params, tags, latest = values["params"], values["tags"], values["metrics"]
         return [
             Run(
                 run_id=run_id,
@@ -277,7 +298,7 @@ class TrackingService:
                 queries.lock_run(conn, run_id)
             if checked_params:
                 stored = queries.insert_params(conn, run_id, checked_params)
-                changed = sorted(k for k, v in checked_params.items() if stored.get(k) != v)
+                changed = sorted(k for k, v in stored.items() if checked_params[k] != v)
                 if changed:
                     key = changed[0]
                     raise Conflict(
@@ -293,15 +314,17 @@ class TrackingService:
         """Add each key's points as a new chunk, or to the key's last chunk while that one is small."""
         last = queries.last_chunks(conn, run_id, list(series))
         latest: dict[str, tuple[int, int, float]] = {}
+        new: list[tuple[str, int, Series]] = []
         for key, points in series.items():
             seq, count = last.get(key, (-1, chunks.MERGE_BELOW))
             if count < chunks.MERGE_BELOW:
                 merged = Series.concat([queries.chunk(conn, run_id, key, seq), points])
                 queries.replace_chunk(conn, run_id, key, seq, merged)
             else:
-                queries.insert_chunk(conn, run_id, key, seq + 1, points)
+                new.append((key, seq + 1, points))
             i = points.latest()
             latest[key] = (int(points.steps[i]), int(points.timestamps[i]), float(points.values[i]))
+        queries.insert_chunks(conn, run_id, new)
         queries.upsert_latest(conn, run_id, latest)
 
     def log_params(self, run_id: str, params: Mapping[str, object]) -> None:
@@ -360,9 +383,9 @@ class TrackingService:
         ids = [_experiment_int(e) for e in experiment_ids]
         fingerprint = query_fingerprint("runs", ids, view, clauses, order)
         offset = decode_token(page_token, fingerprint)
-        statement = search_statement(ids, view, clauses, order).limit(max_results + 1).offset(offset)
+        query = search_query(ids, view, clauses, order)
         with self.db.read() as conn:
-            found = list(conn.execute(statement).scalars())
+            found = query.page(conn, offset, max_results + 1)
             items = self._load_runs(conn, found[:max_results])
         more = len(found) > max_results
         return Page(
@@ -418,7 +441,8 @@ class TrackingService:
 
 def _experiment_int(experiment_id: str) -> int:
     text = str(experiment_id)
-    if not text.isdigit() or len(text) > 18:
+    # Past the 32-bit INTEGER column's range no experiment can exist (PostgreSQL would refuse the query).
+    if not text.isdigit() or len(text) > 10 or int(text) > 2**31 - 1:
         raise NotFound(f"no experiment with id {experiment_id!r} (experiment ids are whole numbers)")
     return int(text)
 

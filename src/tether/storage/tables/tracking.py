@@ -24,6 +24,9 @@ from sqlalchemy import (
 
 from tether.storage.tables.meta import metadata
 
+SQLITE_ONLY = {"dialects": ("sqlite",)}
+"""Marks an index that migrations create on SQLite only (see migration 0004)."""
+
 experiments = Table(
     "experiments",
     metadata,
@@ -69,6 +72,7 @@ params = Table(
     Column("key", String(250), primary_key=True),
     Column("value", Text, nullable=False),
     Index("ix_params_key", "key"),
+    Index("ix_params_key_value", "key", "value", info=SQLITE_ONLY),
 )
 
 run_tags = Table(
@@ -78,6 +82,7 @@ run_tags = Table(
     Column("key", String(250), primary_key=True),
     Column("value", Text, nullable=False),
     Index("ix_run_tags_key", "key"),
+    Index("ix_run_tags_key_value", "key", "value", info=SQLITE_ONLY),
 )
 
 metric_chunks = Table(

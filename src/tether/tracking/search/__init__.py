@@ -1,4 +1,4 @@
-"""Run search: an MLflow-compatible filter and order-by language, translated to one SQL statement.
+"""Run search: an MLflow-compatible filter and order-by language, translated to SQL.
 
 Contracts:
 
@@ -9,9 +9,10 @@ Contracts:
   list ``c`` that ``parse_filter`` can produce. ``str()`` of a ``Clause`` or ``OrderKey`` is its
   canonical text.
 - ``parse_order_by(items)`` parses ``<entity>.<key> [ASC|DESC]`` items; an error points into the bad item.
-- ``search_statement(...)`` builds a ``SELECT runs.run_id`` that runs entirely in the database, without
-  LIMIT or OFFSET (the caller pages). Its order is total (ties end on start_time DESC, run_id), so OFFSET
-  paging is deterministic.
+- ``search_query(...)`` builds a ``SearchQuery`` whose ``page(conn, offset, limit)`` returns run ids,
+  computed entirely in the database. Its order is total (ties end on start_time DESC, run_id), so offset
+  paging is deterministic; with a metric, param or tag as the first order key a page is read from that
+  key's (key, value) index instead of sorting every run.
 - Semantics: a NaN metric (stored NULL) or a missing key never satisfies a comparison, ``!=`` included;
   ``IS NULL`` means "the run lacks the key"; LIKE is case-sensitive and ILIKE is not, on SQLite and
   PostgreSQL alike; a run lacking an order key (or with a NaN metric) sorts last, ascending or descending.
@@ -20,6 +21,14 @@ Contracts:
 from __future__ import annotations
 
 from tether.tracking.search.grammar import Clause, OrderKey, format_filter, parse_filter, parse_order_by
-from tether.tracking.search.sql import search_statement
+from tether.tracking.search.sql import SearchQuery, search_query
 
-__all__ = ["Clause", "OrderKey", "format_filter", "parse_filter", "parse_order_by", "search_statement"]
+__all__ = [
+    "Clause",
+    "OrderKey",
+    "SearchQuery",
+    "format_filter",
+    "parse_filter",
+    "parse_order_by",
+    "search_query",
+]
