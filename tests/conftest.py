@@ -1,7 +1,9 @@
-"""Shared fixtures: stores on SQLite and PostgreSQL, and an S3 server (moto) for blob tests.
+"""Shared fixtures: stores on SQLite and PostgreSQL, servers in front of them, and S3 (moto) for blobs.
 
-Every test gets its own empty store: a fresh SQLite file, or a fresh PostgreSQL schema inside a database
-created for this test session (dropped at the end), so runs never collide.
+A store fixture gives each test its own empty store: a fresh SQLite file, or a fresh PostgreSQL schema
+inside a database created for this test session (dropped at the end). The SDK and CLI tests also run
+through a tether server; there is one per database for the whole session (started on first use), so tests
+that reach it must use unique names and look only at what they made.
 """
 
 from __future__ import annotations
@@ -17,7 +19,15 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from tests.support import free_port, pg_schema_url, s3_options
+from tests.support import (
+    SQLITE_TARGETS,
+    TARGETS,
+    ServerProcess,
+    Target,
+    free_port,
+    pg_schema_url,
+    s3_options,
+)
 
 from tether.client.local import LocalBackend
 from tether.config import Settings
@@ -32,10 +42,11 @@ PG_ADMIN_URL = os.environ.get("TETHER_TEST_PG", "postgresql+psycopg://postgres@1
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Nothing a test does may touch the user's ~/.tether."""
     home = tmp_path_factory.mktemp("tether-home")
-    saved = {k: os.environ.get(k) for k in ("TETHER_HOME", "TETHER_DB_URL", "TETHER_BLOB_URL")}
+    names = ("TETHER_HOME", "TETHER_DB_URL", "TETHER_BLOB_URL", "TETHER_URI", "TETHER_TOKEN")
+    saved = {k: os.environ.get(k) for k in names}
+    for key in names:
+        os.environ.pop(key, None)
     os.environ["TETHER_HOME"] = str(home)
-    os.environ.pop("TETHER_DB_URL", None)
-    os.environ.pop("TETHER_BLOB_URL", None)
     yield
     for key, value in saved.items():
         if value is None:
@@ -91,6 +102,57 @@ def sqlite_tracking(tmp_path: Path) -> Iterator[TrackingService]:
     db = Database(f"sqlite:///{tmp_path / 'tether.db'}")
     yield TrackingService(db, BlobStore(str(tmp_path / "blobs")))
     db.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """The session's server on a SQLite store."""
+    home = tmp_path_factory.mktemp("shared-server-sqlite")
+    yield from _serve(ServerProcess(home, f"sqlite:///{home / 'tether.db'}"))
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory, pg_database: str) -> Iterator[ServerProcess]:
+    """The session's server on a PostgreSQL store."""
+    home = tmp_path_factory.mktemp("shared-server-postgres")
+    yield from _serve(ServerProcess(home, pg_schema_url(pg_database)))
+
+
+def _serve(server: ServerProcess) -> Iterator[ServerProcess]:
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=TARGETS)
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Target]:
+    """Where SDK and CLI calls go: a store of the test's own, or the session's server, on each database."""
+    yield from _target(request, tmp_path)
+
+
+@pytest.fixture(params=SQLITE_TARGETS)
+def sqlite_target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Target]:
+    """Local and remote on SQLite only, for SDK tests whose subject is not the database."""
+    yield from _target(request, tmp_path)
+
+
+def _target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Target]:
+    kind, database = str(request.param).split("-")
+    home = tmp_path / "tether-home"
+    if kind == "local":
+        if database == "sqlite":
+            db_url = f"sqlite:///{home / 'tether.db'}"
+        else:
+            db_url = pg_schema_url(request.getfixturevalue("pg_database"))
+        yield Target(request.param, Settings(home=home, db_url=db_url, blob_url=str(home / "blobs")))
+        return
+    server: ServerProcess = request.getfixturevalue(f"{database}_server")
+    local = Settings.at(home)
+    settings = Settings(home=home, db_url=local.db_url, blob_url=local.blob_url, uri=server.url)
+    yield Target(request.param, settings, server)
+    assert not home.exists(), "a remote client wrote into its local TETHER_HOME"
 
 
 @pytest.fixture(scope="session")

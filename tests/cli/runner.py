@@ -29,10 +29,12 @@ class Cli:
 
 @dataclass
 class Store:
-    """Ids of what ``store`` created."""
+    """Ids and names of what ``store`` created (names are unique, as the store may be a shared server)."""
 
     churn: str = ""
+    churn_name: str = ""
     numbered: str = ""
+    numbered_name: str = ""
     runs: dict[str, str] = field(default_factory=dict)
 
 

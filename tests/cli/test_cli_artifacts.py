@@ -91,12 +91,15 @@ def test_get_refuses_paths_that_leave_the_run(cli: Cli, store: Store, tmp_path: 
     assert not dest.exists()
 
 
-def test_get_of_missing_things(cli: Cli, store: Store, tmp_path: Path) -> None:
+def test_get_of_a_missing_file(cli: Cli, store: Store, tmp_path: Path) -> None:
     dest = tmp_path / "dest"
     missing = cli("artifacts", "get", store.runs["a"], "nope.bin", "-o", str(dest))
     assert missing.exit_code == 1
-    assert missing.stderr == f"error: run {store.runs['a']} has no artifact file 'nope.bin'\n"
     assert not dest.exists()
+    assert missing.stderr == f"error: run {store.runs['a']} has no artifact 'nope.bin'\n"
+
+
+def test_get_from_a_missing_run(cli: Cli, store: Store) -> None:
     no_run = cli("artifacts", "get", "0" * 32, "model.txt")
     assert (no_run.exit_code, no_run.stderr) == (1, f"error: no run with id '{'0' * 32}'\n")
 
@@ -117,12 +120,15 @@ def test_cat_streams_the_bytes(cli: Cli, store: Store) -> None:
     assert (result.exit_code, result.stdout_bytes) == (0, b"a,b\n3,4\n")
 
 
-def test_cat_errors(cli: Cli, store: Store) -> None:
+def test_cat_of_a_directory(cli: Cli, store: Store) -> None:
     directory = cli("artifacts", "cat", store.runs["a"], "data")
     assert (directory.exit_code, directory.stderr) == (
         1,
-        f"error: run {store.runs['a']} has no artifact file 'data'\n",
+        "error: 'data' is a directory, not a file\n",
     )
+
+
+def test_cat_of_an_unsafe_path(cli: Cli, store: Store) -> None:
     unsafe = cli("artifacts", "cat", store.runs["a"], "../secrets")
     assert unsafe.exit_code == 1
     assert unsafe.stderr.startswith("error: unsafe path '../secrets'")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from tests.cli.runner import Cli, Store
+from tests.support import unique
 
 
 def test_ls_shows_each_experiment_with_its_active_run_count(cli: Cli, store: Store) -> None:
@@ -12,16 +13,18 @@ def test_ls_shows_each_experiment_with_its_active_run_count(cli: Cli, store: Sto
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["id", "name", "runs", "created", "last", "update"]
-    churn = next(line for line in lines if " churn " in line)
-    assert churn.split()[:3] == [store.churn, "churn", "4"]  # a, b, c and the child; not the deleted run
-    assert any(line.split()[:3] == ["0", "Default", "0"] for line in lines)
+    rows = {line.split()[1]: line.split()[:3] for line in lines[2:]}
+    assert rows[store.churn_name] == [store.churn, store.churn_name, "4"]  # not the deleted run
+    assert rows[store.numbered_name] == [store.numbered, store.numbered_name, "0"]
+    assert rows["Default"][0] == "0"
 
 
 def test_ls_json_has_counts_and_times_in_both_forms(cli: Cli, store: Store) -> None:
     document = cli.json("experiments", "ls")
     by_name = {e["name"]: e for e in document["experiments"]}
-    assert set(by_name) == {"Default", "churn", "2024"}
-    churn = by_name["churn"]
+    assert {"Default", store.churn_name, store.numbered_name} <= set(by_name)
+    assert all(e["lifecycle_stage"] == "active" for e in document["experiments"])
+    churn = by_name[store.churn_name]
     assert churn["experiment_id"] == store.churn
     assert churn["active_runs"] == 4
     assert isinstance(churn["creation_time"], int)
@@ -30,44 +33,49 @@ def test_ls_json_has_counts_and_times_in_both_forms(cli: Cli, store: Store) -> N
 
 
 def test_create_then_create_again_is_a_clear_error(cli: Cli, store: Store) -> None:
-    created = cli("experiments", "create", "fraud")
+    fraud = unique("fraud")
+    created = cli("experiments", "create", fraud)
     assert created.exit_code == 0, created.stderr
-    assert "created experiment 'fraud' with id" in created.stdout
-    again = cli("experiments", "create", "fraud")
+    assert f"created experiment '{fraud}' with id" in created.stdout
+    again = cli("experiments", "create", fraud)
     assert again.exit_code == 1
-    assert again.stderr == "error: an experiment named 'fraud' already exists\n"
+    assert again.stderr == f"error: an experiment named '{fraud}' already exists\n"
 
 
 def test_create_json_gives_the_new_id(cli: Cli, store: Store) -> None:
-    document = cli.json("experiments", "create", "fraud")
-    assert document["name"] == "fraud"
-    assert cli.json("experiments", "show", document["experiment_id"])["name"] == "fraud"
+    fraud = unique("fraud")
+    document = cli.json("experiments", "create", fraud)
+    assert document["name"] == fraud
+    assert cli.json("experiments", "show", document["experiment_id"])["name"] == fraud
 
 
 def test_rename_by_name_and_by_id(cli: Cli, store: Store) -> None:
-    result = cli("experiments", "rename", "churn", "churn-v2")
+    v2, v3 = f"{store.churn_name}-v2", f"{store.churn_name}-v3"
+    result = cli("experiments", "rename", store.churn_name, v2)
     assert result.exit_code == 0, result.stderr
-    assert f"renamed experiment {store.churn} from 'churn' to 'churn-v2'" in result.stdout
-    document = cli.json("experiments", "rename", store.churn, "churn-v3")
-    assert document["name"] == "churn-v3"
+    assert f"renamed experiment {store.churn} from '{store.churn_name}' to '{v2}'" in result.stdout
+    document = cli.json("experiments", "rename", store.churn, v3)
+    assert document["name"] == v3
     assert document["experiment_id"] == store.churn
     assert "last_update_time_iso" in document
 
 
 def test_delete_hides_it_and_restore_brings_it_back(cli: Cli, store: Store) -> None:
-    deleted = cli("experiments", "delete", "churn")
+    churn = store.churn_name
+    deleted = cli("experiments", "delete", churn)
     assert deleted.exit_code == 0, deleted.stderr
-    assert deleted.stdout == f"deleted experiment 'churn' (id {store.churn})\n"
-    assert "churn" not in {e["name"] for e in cli.json("experiments", "ls")["experiments"]}
+    assert deleted.stdout == f"deleted experiment '{churn}' (id {store.churn})\n"
+    assert churn not in {e["name"] for e in cli.json("experiments", "ls")["experiments"]}
     only_deleted = cli.json("experiments", "ls", "--deleted")["experiments"]
-    assert [(e["name"], e["lifecycle_stage"]) for e in only_deleted] == [("churn", "deleted")]
+    assert churn in {e["name"] for e in only_deleted}
+    assert {e["lifecycle_stage"] for e in only_deleted} == {"deleted"}
     everything = cli("experiments", "ls", "--all")
     assert "stage" in everything.stdout.splitlines()[0]
-    assert "deleted" in next(line for line in everything.stdout.splitlines() if " churn " in line)
+    assert "deleted" in next(line for line in everything.stdout.splitlines() if f" {churn} " in line)
 
-    restored = cli.json("experiments", "restore", "churn")
-    assert restored == {"experiment_id": store.churn, "name": "churn", "lifecycle_stage": "active"}
-    assert "churn" in {e["name"] for e in cli.json("experiments", "ls")["experiments"]}
+    restored = cli.json("experiments", "restore", churn)
+    assert restored == {"experiment_id": store.churn, "name": churn, "lifecycle_stage": "active"}
+    assert churn in {e["name"] for e in cli.json("experiments", "ls")["experiments"]}
 
 
 def test_the_default_experiment_cannot_be_deleted(cli: Cli, store: Store) -> None:
@@ -77,28 +85,32 @@ def test_the_default_experiment_cannot_be_deleted(cli: Cli, store: Store) -> Non
 
 
 def test_show_by_name_and_id(cli: Cli, store: Store) -> None:
-    result = cli("experiments", "show", "churn")
+    result = cli("experiments", "show", store.churn_name)
     assert result.exit_code == 0, result.stderr
     fields = dict(line.split(None, 1) for line in result.stdout.splitlines() if line.strip())
     assert fields["id"].strip() == store.churn
-    assert fields["name"].strip() == "churn"
+    assert fields["name"].strip() == store.churn_name
     assert cli.json("experiments", "show", store.churn)["active_runs"] == 4
 
 
 def test_an_all_digit_name_is_found_when_no_id_matches(cli: Cli, store: Store) -> None:
-    assert cli.json("experiments", "show", "2024")["experiment_id"] == store.numbered
+    assert cli.json("experiments", "show", store.numbered_name)["experiment_id"] == store.numbered
 
 
 def test_an_id_wins_over_a_name_made_of_the_same_digits(cli: Cli, store: Store) -> None:
     cli.json("experiments", "create", store.churn)  # an experiment *named* like churn's id
-    assert cli.json("experiments", "show", store.churn)["name"] == "churn"
+    assert cli.json("experiments", "show", store.churn)["name"] == store.churn_name
 
 
 def test_unknown_experiments_are_one_line_errors(cli: Cli, store: Store) -> None:
-    by_name = cli("experiments", "show", "nope")
-    assert (by_name.exit_code, by_name.stderr) == (1, "error: no experiment named 'nope'\n")
-    by_digits = cli("experiments", "delete", "999")
-    assert (by_digits.exit_code, by_digits.stderr) == (1, "error: no experiment with id or name '999'\n")
+    nope, digits = unique("nope"), "9" * 12
+    by_name = cli("experiments", "show", nope)
+    assert (by_name.exit_code, by_name.stderr) == (1, f"error: no experiment named '{nope}'\n")
+    by_digits = cli("experiments", "delete", digits)
+    assert (by_digits.exit_code, by_digits.stderr) == (
+        1,
+        f"error: no experiment with id or name '{digits}'\n",
+    )
     assert by_digits.stdout == ""
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from tests.cli.runner import Cli, Store
-from tests.support import free_port
+from tests.support import SQLITE_TARGETS, free_port
 
 from tether.cli import runs
 
@@ -96,6 +96,7 @@ def run_executable(args: list[str], env: dict[str, str]) -> subprocess.Completed
     )
 
 
+@pytest.mark.parametrize("target", SQLITE_TARGETS, indirect=True)
 def test_the_executable_reports_an_unknown_run_in_one_line(cli: Cli, store: Store) -> None:
     missing = "a" * 32
     done = run_executable(["runs", "show", missing], cli.env)
@@ -104,6 +105,7 @@ def test_the_executable_reports_an_unknown_run_in_one_line(cli: Cli, store: Stor
     assert done.stdout == ""
 
 
+@pytest.mark.parametrize("target", SQLITE_TARGETS, indirect=True)
 def test_the_executable_exits_2_on_a_bad_option_without_a_traceback(cli: Cli, store: Store) -> None:
     done = run_executable(["experiments", "ls", "--colour"], cli.env)
     assert done.returncode == 2
@@ -112,10 +114,11 @@ def test_the_executable_exits_2_on_a_bad_option_without_a_traceback(cli: Cli, st
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("target", SQLITE_TARGETS, indirect=True)
 def test_the_executable_lists_experiments(cli: Cli, store: Store) -> None:
     done = run_executable(["experiments", "ls"], cli.env)
     assert done.returncode == 0, done.stderr
-    assert "churn" in done.stdout
+    assert store.churn_name in done.stdout
 
 
 def test_python_dash_m_runs_the_cli() -> None:

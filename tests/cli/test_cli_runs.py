@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 
 from tests.cli.runner import Cli, Store
+from tests.support import unique
 
 BOLD_YELLOW = "\x1b[1;33m"
 
@@ -14,8 +15,14 @@ def header(output: str) -> list[str]:
     return re.split(r"\s{2,}", output.splitlines()[0].strip())
 
 
+def only(store: Store) -> str:
+    """A filter for the store's own runs, for searches of every experiment of a store other tests share."""
+    ids = ", ".join(f"'{run_id}'" for run_id in store.runs.values())
+    return f"run_id IN ({ids})"
+
+
 def test_ls_lists_active_runs_of_every_active_experiment(cli: Cli, store: Store) -> None:
-    result = cli("runs", "ls")
+    result = cli("runs", "ls", "--filter", only(store))
     assert result.exit_code == 0, result.stderr
     assert header(result.stdout) == [
         "run id",
@@ -37,11 +44,11 @@ def test_ls_lists_active_runs_of_every_active_experiment(cli: Cli, store: Store)
 
 
 def test_ls_on_a_narrow_terminal_drops_extra_columns_but_never_cuts_an_id(cli: Cli, store: Store) -> None:
-    fits = cli("runs", "ls", "-e", "churn", COLUMNS="100")
+    fits = cli("runs", "ls", "-e", store.churn_name, COLUMNS="100")
     assert fits.exit_code == 0, fits.stderr
     assert 5 < len(header(fits.stdout)) < 9
     assert max(len(line) for line in fits.stdout.splitlines()) <= 100
-    squeezed = cli("runs", "ls", "-e", "churn", COLUMNS="60")
+    squeezed = cli("runs", "ls", "-e", store.churn_name, COLUMNS="60")
     assert header(squeezed.stdout) == ["run id", "name", "status", "start time", "duration"]
     for result in (fits, squeezed):
         for name in ("a", "b", "c"):
@@ -49,7 +56,7 @@ def test_ls_on_a_narrow_terminal_drops_extra_columns_but_never_cuts_an_id(cli: C
 
 
 def test_ls_json_is_full_runs_with_iso_times_and_duration(cli: Cli, store: Store) -> None:
-    document = cli.json("runs", "ls", "--experiment", "churn")
+    document = cli.json("runs", "ls", "--experiment", store.churn_name)
     assert document["truncated"] is False
     runs = {r["run_name"]: r for r in document["runs"]}
     assert set(runs) == {"gbm-a", "gbm-b", "gbm-c", "fold-1"}
@@ -63,7 +70,7 @@ def test_ls_json_is_full_runs_with_iso_times_and_duration(cli: Cli, store: Store
 
 def test_ls_filters_orders_and_limits(cli: Cli, store: Store) -> None:
     found = cli.json(
-        "runs", "ls", "-e", "churn", "--filter", "metrics.loss < 0.2", "--order-by", "metrics.loss"
+        "runs", "ls", "-e", store.churn_name, "--filter", "metrics.loss < 0.2", "--order-by", "metrics.loss"
     )
     assert [r["run_name"] for r in found["runs"]] == ["gbm-c", "gbm-b", "gbm-a"]
     first = cli("runs", "ls", "-e", store.churn, "--order-by", "metrics.loss DESC", "--max-results", "1")
@@ -75,17 +82,20 @@ def test_ls_filters_orders_and_limits(cli: Cli, store: Store) -> None:
 
 
 def test_ls_columns_replace_the_automatic_picks(cli: Cli, store: Store) -> None:
-    result = cli("runs", "ls", "-e", "churn", "--columns", "params.model, metrics.loss", "-c", "tags.missing")
+    result = cli(
+        "runs", "ls", "-e", store.churn_name, "--columns", "params.model, metrics.loss", "-c", "tags.missing"
+    )
     assert result.exit_code == 0, result.stderr
     assert header(result.stdout)[5:] == ["params.model", "metrics.loss", "tags.missing"]
 
 
 def test_ls_searches_several_experiments_and_views(cli: Cli, store: Store) -> None:
-    assert cli.json("runs", "ls", "-e", "2024", "-e", "0")["runs"] == []
-    deleted = cli.json("runs", "ls", "--deleted")["runs"]
+    both = cli.json("runs", "ls", "-e", store.numbered_name, "-e", store.churn)["runs"]
+    assert {r["run_name"] for r in both} == {"gbm-a", "gbm-b", "gbm-c", "fold-1"}
+    deleted = cli.json("runs", "ls", "--deleted", "--filter", only(store))["runs"]
     assert [r["run_id"] for r in deleted] == [store.runs["deleted"]]
-    assert len(cli.json("runs", "ls", "--all")["runs"]) == 5
-    empty = cli("runs", "ls", "-e", "2024")
+    assert len(cli.json("runs", "ls", "--all", "--filter", only(store))["runs"]) == 5
+    empty = cli("runs", "ls", "-e", store.numbered_name)
     assert (empty.exit_code, empty.stdout, empty.stderr) == (0, "", "no runs match\n")
 
 
@@ -116,8 +126,9 @@ def test_bad_options_are_usage_errors(cli: Cli, store: Store) -> None:
 
 
 def test_unknown_experiment_in_ls(cli: Cli, store: Store) -> None:
-    result = cli("runs", "ls", "-e", "nope")
-    assert (result.exit_code, result.stderr) == (1, "error: no experiment named 'nope'\n")
+    nope = unique("nope")
+    result = cli("runs", "ls", "-e", nope)
+    assert (result.exit_code, result.stderr) == (1, f"error: no experiment named '{nope}'\n")
 
 
 def test_show_renders_every_section(cli: Cli, store: Store) -> None:
@@ -203,9 +214,9 @@ def test_delete_and_restore(cli: Cli, store: Store) -> None:
     run_b = store.runs["b"]
     deleted = cli("runs", "delete", run_b)
     assert (deleted.exit_code, deleted.stdout) == (0, f"deleted run {run_b}\n")
-    assert run_b not in {r["run_id"] for r in cli.json("runs", "ls")["runs"]}
+    assert run_b not in {r["run_id"] for r in cli.json("runs", "ls", "-e", store.churn)["runs"]}
     assert cli.json("runs", "restore", run_b) == {"run_id": run_b, "lifecycle_stage": "active"}
-    assert run_b in {r["run_id"] for r in cli.json("runs", "ls")["runs"]}
+    assert run_b in {r["run_id"] for r in cli.json("runs", "ls", "-e", store.churn)["runs"]}
 
 
 def test_history_table_and_json(cli: Cli, store: Store) -> None:
@@ -223,9 +234,12 @@ def test_history_table_and_json(cli: Cli, store: Store) -> None:
     assert {"value", "step", "timestamp", "timestamp_iso"} == set(document["points"][0])
 
 
-def test_history_of_a_missing_key_and_a_bad_max_points(cli: Cli, store: Store) -> None:
+def test_history_of_a_missing_key(cli: Cli, store: Store) -> None:
     missing = cli("runs", "history", store.runs["a"], "nope")
     assert (missing.exit_code, missing.stdout) == (0, "")
     assert "has no points for metric 'nope'" in missing.stderr
+
+
+def test_history_with_too_few_max_points(cli: Cli, store: Store) -> None:
     too_few = cli("runs", "history", store.runs["a"], "loss", "--max-points", "2")
     assert (too_few.exit_code, too_few.stderr) == (1, "error: max_points must be at least 4, got 2\n")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Iterator
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import joblib
@@ -22,6 +22,7 @@ from sklearn.neighbors import LocalOutlierFactor
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils.validation import has_fit_parameter
+from tests.support import Target, unique
 
 import tether
 from tether.sdk import autolog as autolog_module
@@ -37,25 +38,34 @@ def iris() -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
+@dataclass(frozen=True)
+class Store:
+    """Where autologged runs go: an experiment of the test's own, locally or through a server."""
+
+    target: Target
+    experiment_id: str
+
+
 @pytest.fixture
-def home(tmp_path: Path) -> Iterator[Path]:
-    tether.configure(home=tmp_path)
+def store(sqlite_target: Target) -> Iterator[Store]:
+    sqlite_target.configure()
+    experiment = tether.set_experiment(unique("autolog"))
     tether.autolog()
-    yield tmp_path
+    yield Store(sqlite_target, experiment.experiment_id)
     tether.autolog(disable=True)
     while tether.active_run() is not None:
         tether.end_run()
     tether.configure()
 
 
-def all_runs(home: Path) -> list[Run]:
+def all_runs(store: Store) -> list[Run]:
     tether.flush()
-    with tether.Client(home=home) as client:
-        return client.search_runs(["0"]).items
+    with store.target.client() as client:
+        return client.search_runs([store.experiment_id]).items
 
 
-def only_run(home: Path) -> Run:
-    runs = all_runs(home)
+def only_run(store: Store) -> Run:
+    runs = all_runs(store)
     assert len(runs) == 1, [run.run_name for run in runs]
     return runs[0]
 
@@ -64,12 +74,12 @@ def logistic_regression(**params: Any) -> LogisticRegression:
     return LogisticRegression(max_iter=1000, **params)
 
 
-def test_fit_outside_a_run_gets_a_finished_run_of_its_own(home: Path, iris: tuple[Any, Any]) -> None:
+def test_fit_outside_a_run_gets_a_finished_run_of_its_own(store: Store, iris: tuple[Any, Any]) -> None:
     X, y = iris
     model = logistic_regression(C=0.5)
     assert model.fit(X, y) is model
     assert tether.active_run() is None
-    run = only_run(home)
+    run = only_run(store)
     assert run.status == "FINISHED"
     assert run.run_name == "LogisticRegression"
     assert run.params == {key: str(value) for key, value in model.get_params(deep=False).items()}
@@ -82,24 +92,24 @@ def test_fit_outside_a_run_gets_a_finished_run_of_its_own(home: Path, iris: tupl
     assert "tether.autolog.skipped_params" not in run.tags
 
 
-def test_fit_inside_a_run_logs_into_it_and_leaves_it_open(home: Path, iris: tuple[Any, Any]) -> None:
+def test_fit_inside_a_run_logs_into_it_and_leaves_it_open(store: Store, iris: tuple[Any, Any]) -> None:
     X, y = iris
     with tether.start_run(run_name="mine") as active:
         logistic_regression().fit(X, y)
         assert tether.active_run() is active
         assert tether.get_run(active.run_id).status == "RUNNING"
-    run = only_run(home)
+    run = only_run(store)
     assert run.run_name == "mine"
     assert run.status == "FINISHED"
     assert run.params["max_iter"] == "1000"
     assert "training_score" in run.metrics
 
 
-def test_pipeline_logs_its_own_params_once(home: Path, iris: tuple[Any, Any]) -> None:
+def test_pipeline_logs_its_own_params_once(store: Store, iris: tuple[Any, Any]) -> None:
     X, y = iris
     pipeline = make_pipeline(StandardScaler(), logistic_regression())
     pipeline.fit(X, y)
-    run = only_run(home)
+    run = only_run(store)
     assert run.run_name == "Pipeline"
     assert run.params.keys() == pipeline.get_params(deep=False).keys()
     assert "LogisticRegression" in run.params["steps"]
@@ -107,11 +117,11 @@ def test_pipeline_logs_its_own_params_once(home: Path, iris: tuple[Any, Any]) ->
     assert run.metrics["training_score"] == pytest.approx(pipeline.score(X, y))
 
 
-def test_grid_search_logs_the_search_not_its_candidates(home: Path, iris: tuple[Any, Any]) -> None:
+def test_grid_search_logs_the_search_not_its_candidates(store: Store, iris: tuple[Any, Any]) -> None:
     X, y = iris
     search = GridSearchCV(logistic_regression(), {"C": [0.1, 1.0]}, cv=3)
     search.fit(X, y)
-    run = only_run(home)
+    run = only_run(store)
     assert run.run_name == "GridSearchCV"
     assert run.params["param_grid"] == "{'C': [0.1, 1.0]}"
     assert run.params["cv"] == "3"
@@ -119,26 +129,26 @@ def test_grid_search_logs_the_search_not_its_candidates(home: Path, iris: tuple[
 
 
 def test_fits_on_joblib_threads_are_part_of_the_logged_fit(
-    home: Path, iris: tuple[Any, Any], caplog: pytest.LogCaptureFixture
+    store: Store, iris: tuple[Any, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
     X, y = iris
     search = GridSearchCV(logistic_regression(), {"C": [0.1, 1.0, 10.0]}, cv=3, n_jobs=2)
     with caplog.at_level(logging.WARNING, logger=LOGGER), joblib.parallel_backend("threading"):
         search.fit(X, y)
-    run = only_run(home)
+    run = only_run(store)
     assert run.tags["estimator_name"] == "GridSearchCV"
     assert "C" not in run.params
     assert caplog.records == []
 
 
-def test_fit_transform_and_fit_predict_are_logged_as_one_fit(home: Path, iris: tuple[Any, Any]) -> None:
+def test_fit_transform_and_fit_predict_are_logged_as_one_fit(store: Store, iris: tuple[Any, Any]) -> None:
     X, _ = iris
     make_pipeline(StandardScaler(), PCA(n_components=2)).fit_transform(X)  # Pipeline: an available_if method
     PCA(n_components=2).fit_transform(X)  # its own fit_transform, which never calls fit
     StandardScaler().fit_transform(X)  # the mixin's fit_transform, which calls fit
     make_pipeline(StandardScaler(), KMeans(n_clusters=3, n_init=1, random_state=0)).fit_predict(X)
     LocalOutlierFactor(n_neighbors=5).fit_predict(X)
-    runs = all_runs(home)
+    runs = all_runs(store)
     assert sorted(run.run_name for run in runs) == [
         "LocalOutlierFactor",
         "PCA",
@@ -149,81 +159,81 @@ def test_fit_transform_and_fit_predict_are_logged_as_one_fit(home: Path, iris: t
     assert all(run.status == "FINISHED" and "fit_time_s" in run.metrics for run in runs)
 
 
-def test_methods_scikit_learn_hides_stay_hidden(home: Path) -> None:
+def test_methods_scikit_learn_hides_stay_hidden(store: Store) -> None:
     assert not hasattr(make_pipeline(StandardScaler(), PCA()), "fit_predict")
     assert not hasattr(LocalOutlierFactor(novelty=True), "fit_predict")
     assert not hasattr(FeatureAgglomeration(), "fit_predict")
     assert hasattr(make_pipeline(PCA(), KMeans()), "fit_predict")
 
 
-def test_a_failing_fit_fails_its_run_and_raises(home: Path, iris: tuple[Any, Any]) -> None:
+def test_a_failing_fit_fails_its_run_and_raises(store: Store, iris: tuple[Any, Any]) -> None:
     X, y = iris
     broken = X.copy()
     broken[0, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         logistic_regression().fit(broken, y)
     assert tether.active_run() is None
-    run = only_run(home)
+    run = only_run(store)
     assert run.status == "FAILED"
     assert run.params["max_iter"] == "1000"  # params are logged before the fit runs
     assert "fit_time_s" not in run.metrics
 
 
-def test_a_failing_fit_inside_a_run_leaves_the_run_to_its_owner(home: Path, iris: tuple[Any, Any]) -> None:
+def test_a_failing_fit_inside_a_run_leaves_the_run_to_its_owner(store: Store, iris: tuple[Any, Any]) -> None:
     X, y = iris
     with tether.start_run() as active:
         with pytest.raises(ValueError):
             logistic_regression().fit(X[:, :0], y)
         assert tether.active_run() is active
-    assert only_run(home).status == "FINISHED"
+    assert only_run(store).status == "FINISHED"
 
 
-def test_fit_without_targets_logs_no_training_score(home: Path, iris: tuple[Any, Any]) -> None:
+def test_fit_without_targets_logs_no_training_score(store: Store, iris: tuple[Any, Any]) -> None:
     X, _ = iris
     KMeans(n_clusters=3, n_init=1, random_state=0).fit(X)
-    run = only_run(home)
+    run = only_run(store)
     assert "training_score" not in run.metrics
     assert "fit_time_s" in run.metrics
 
 
-def test_keyword_arguments_and_sample_weight_reach_the_score(home: Path, iris: tuple[Any, Any]) -> None:
+def test_keyword_arguments_and_sample_weight_reach_the_score(store: Store, iris: tuple[Any, Any]) -> None:
     X, y = iris
     weight = np.where(y == 0, 5.0, 1.0)
     model = RandomForestClassifier(n_estimators=5, max_depth=1, random_state=0)
     model.fit(X=X, y=y, sample_weight=weight)
-    run = only_run(home)
+    run = only_run(store)
     assert run.metrics["training_score"] == pytest.approx(model.score(X, y, sample_weight=weight))
 
 
 def test_a_second_fit_in_one_run_keeps_the_first_params(
-    home: Path, iris: tuple[Any, Any], caplog: pytest.LogCaptureFixture
+    store: Store, iris: tuple[Any, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
     X, y = iris
     with tether.start_run() as active, caplog.at_level(logging.WARNING, logger=LOGGER):
         logistic_regression(C=1.0).fit(X, y)
         logistic_regression(C=0.5, tol=0.001).fit(X, y)
-    run = only_run(home)
+    run = only_run(store)
     assert run.params["C"] == "1.0"
     assert run.params["tol"] == "0.0001"
     warnings = [record.getMessage() for record in caplog.records]
     assert len(warnings) == 1
     assert "C, tol" in warnings[0]
-    with tether.Client(home=home) as client:
+    with store.target.client() as client:
         history = client.get_metric_history(active.run_id, "training_score")
     assert [point.step for point in history] == [0, 1]
 
 
-def test_params_too_long_to_store_are_skipped_and_named_in_a_tag(home: Path, iris: tuple[Any, Any]) -> None:
+def test_params_too_long_to_store_are_skipped_and_named_in_a_tag(store: Store, iris: tuple[Any, Any]) -> None:
     X, _ = iris
     FunctionTransformer(np.log1p, kw_args={"long": "x" * 7000}).fit(X)
-    run = only_run(home)
+    run = only_run(store)
     assert "kw_args" not in run.params
     assert run.params["validate"] == "False"
     assert run.tags["tether.autolog.skipped_params"] == "kw_args"
 
 
 def test_a_store_that_cannot_start_runs_does_not_stop_the_fit(
-    home: Path, iris: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    store: Store, iris: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     X, y = iris
 
@@ -236,11 +246,11 @@ def test_a_store_that_cannot_start_runs_does_not_stop_the_fit(
         assert model.fit(X, y) is model
     assert hasattr(model, "coef_")
     assert "database is locked" in caplog.text
-    assert all_runs(home) == []
+    assert all_runs(store) == []
 
 
 def test_failing_logging_inside_a_run_does_not_stop_the_fit(
-    home: Path, iris: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    store: Store, iris: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     X, y = iris
 
@@ -253,16 +263,16 @@ def test_failing_logging_inside_a_run_does_not_stop_the_fit(
         model = logistic_regression().fit(X, y)
     assert hasattr(model, "coef_")
     assert caplog.text.count("disk full") == 2
-    assert only_run(home).status == "FINISHED"
+    assert only_run(store).status == "FINISHED"
 
 
-def test_wrapped_methods_keep_their_signatures(home: Path) -> None:
+def test_wrapped_methods_keep_their_signatures(store: Store) -> None:
     assert has_fit_parameter(LogisticRegression(), "sample_weight")
     assert list(inspect.signature(LogisticRegression.fit).parameters) == ["self", "X", "y", "sample_weight"]
     assert "X" in inspect.signature(make_pipeline(PCA(), KMeans()).fit_predict).parameters
 
 
-def test_enabling_twice_patches_once_and_disabling_restores(home: Path, iris: tuple[Any, Any]) -> None:
+def test_enabling_twice_patches_once_and_disabling_restores(store: Store, iris: tuple[Any, Any]) -> None:
     tether.autolog(disable=True)
     classes = (LogisticRegression, GridSearchCV, KMeans, RandomForestClassifier)
     originals = {cls: cls.fit for cls in classes}  # the last two inherit ``fit`` from a base class
@@ -281,7 +291,7 @@ def test_enabling_twice_patches_once_and_disabling_restores(home: Path, iris: tu
     X, y = iris
     logistic_regression().fit(X, y)
     make_pipeline(StandardScaler()).fit_transform(X)
-    assert all_runs(home) == []
+    assert all_runs(store) == []
     tether.autolog(disable=True)
 
 

@@ -1,7 +1,8 @@
-"""The fluent API against real stores, including how runs end when the program does."""
+"""The fluent API against real stores and through a server, including how runs end when the program does."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -9,18 +10,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.support import Target, unique
 
 import tether as tt
-from tether.config import Settings
-from tether.errors import Conflict, InvalidInput
+from tether.errors import ConfigError, Conflict, InvalidInput, UnsafePath
 
 
 @pytest.fixture
-def client(settings: Settings) -> Iterator[tt.Client]:
-    tt.configure(db_url=settings.db_url, blob_url=settings.blob_url)
-    from tether.client.local import LocalBackend
-
-    client = tt.Client(backend=LocalBackend(settings))
+def client(target: Target) -> Iterator[tt.Client]:
+    """The fluent API pointed at the target, and a Client beside it to check what was stored."""
+    target.configure()
+    client = target.client()
     yield client
     while tt.active_run() is not None:
         tt.end_run()
@@ -29,7 +29,7 @@ def client(settings: Settings) -> Iterator[tt.Client]:
 
 
 def test_quickstart_flow(client: tt.Client, tmp_path: Path) -> None:
-    tt.set_experiment("churn")
+    tt.set_experiment(unique("churn"))
     (tmp_path / "model.pkl").write_bytes(b"\x80model")
     with tt.start_run(run_name="gbm-1") as run:
         tt.log_params({"lr": 0.1, "depth": 6})
@@ -138,33 +138,62 @@ def test_param_conflict_is_raised_synchronously(client: tt.Client) -> None:
 
 
 def test_set_experiment_by_id_and_deleted(client: tt.Client) -> None:
-    exp = client.create_experiment("x")
-    assert tt.set_experiment(experiment_id=exp).name == "x"
+    name = unique("x")
+    exp = client.create_experiment(name)
+    assert tt.set_experiment(experiment_id=exp).name == name
     client.delete_experiment(exp)
     with pytest.raises(InvalidInput, match="deleted"):
-        tt.set_experiment("x")
+        tt.set_experiment(name)
     with pytest.raises(InvalidInput):
         tt.set_experiment()
 
 
 def test_search_runs_by_experiment_name(client: tt.Client) -> None:
-    with tt.start_run(experiment="one"):
+    one, two = unique("one"), unique("two")
+    with tt.start_run(experiment=one):
         tt.log_metric("m", 1.0)
-    with tt.start_run(experiment="two"):
+    with tt.start_run(experiment=two):
         tt.log_metric("m", 2.0)
-    frame = tt.search_runs(experiment_names=["one", "two"], order_by=["metrics.m DESC"])
+    frame = tt.search_runs(experiment_names=[one, two], order_by=["metrics.m DESC"])
     assert list(frame["metrics.m"]) == [2.0, 1.0]
     assert tt.search_runs(filter="metrics.m > 5").empty
 
 
+def test_artifact_paths_cannot_climb_out_of_their_run(client: tt.Client) -> None:
+    with tt.start_run() as run:
+        for path in ("../escape.txt", "a/../../escape.txt", "./../escape.txt"):
+            with pytest.raises(UnsafePath):
+                tt.log_text("x", path)
+            with pytest.raises(UnsafePath), client.open_artifact(run.run_id, path):
+                pass
+    assert client.list_artifacts(run.run_id) == []
+
+
+def test_configure_refuses_a_uri_that_is_not_http() -> None:
+    with pytest.raises(ConfigError, match="http://"):
+        tt.configure(uri="localhost:5050")
+
+
 SCRIPT = """
 import sys, tether as tt
-tt.set_experiment("exit-test")
-run = tt.start_run(run_name=sys.argv[1])
+tt.set_experiment(sys.argv[1])
+run = tt.start_run()
 for i in range(5000):
     tt.log_metric("m", float(i))
 {ending}
 """
+
+
+def run_script(script: str, target: Target, experiment: str) -> subprocess.CompletedProcess[str]:
+    """Run a program that logs with tether, pointed at the target only through its environment."""
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script), experiment],
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("TETHER_")}, **target.env()},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.mark.parametrize(
@@ -176,34 +205,29 @@ for i in range(5000):
         ("raise KeyboardInterrupt", "KILLED", -2),  # Python re-raises SIGINT on an uncaught Ctrl-C
     ],
 )
-def test_program_exit_flushes_and_ends_runs(tmp_path: Path, ending: str, status: str, code: int) -> None:
-    """Nothing logged is lost when a script ends without end_run, however it ends."""
-    env = {"TETHER_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    script = textwrap.dedent(SCRIPT.format(ending=ending))
-    done = subprocess.run(
-        [sys.executable, "-c", script, "r"], env=env, capture_output=True, text=True, timeout=120, check=False
-    )
+def test_program_exit_flushes_and_ends_runs(
+    sqlite_target: Target, ending: str, status: str, code: int
+) -> None:
+    """Nothing logged is lost when a script ends without end_run, however it ends, locally or remotely."""
+    experiment = unique("exit-test")
+    done = run_script(SCRIPT.format(ending=ending), sqlite_target, experiment)
     assert done.returncode == code, done.stderr
-    with tt.Client(tmp_path) as client:
-        runs = client.search_runs([client.get_experiment_by_name("exit-test").experiment_id]).items
+    with sqlite_target.client() as client:
+        runs = client.search_runs([client.get_experiment_by_name(experiment).experiment_id]).items
         assert [r.status for r in runs] == [status]
         assert len(client.get_metric_history(runs[0].run_id, "m")) == 5000
 
 
-def test_sys_exit_inside_a_with_block(tmp_path: Path) -> None:
-    script = textwrap.dedent(
-        """
+def test_sys_exit_inside_a_with_block(sqlite_target: Target) -> None:
+    script = """
         import sys, tether as tt
-        with tt.start_run(experiment="exit-test"):
+        with tt.start_run(experiment=sys.argv[1]):
             tt.log_metric("m", 1.0)
             sys.exit(3)
         """
-    )
-    env = {"TETHER_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    done = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, timeout=120, check=False
-    )
-    assert done.returncode == 3
-    with tt.Client(tmp_path) as client:
-        runs = client.search_runs([client.get_experiment_by_name("exit-test").experiment_id]).items
+    experiment = unique("exit-test")
+    done = run_script(script, sqlite_target, experiment)
+    assert done.returncode == 3, done.stderr
+    with sqlite_target.client() as client:
+        runs = client.search_runs([client.get_experiment_by_name(experiment).experiment_id]).items
         assert [(r.status, r.metrics) for r in runs] == [("FAILED", {"m": 1.0})]

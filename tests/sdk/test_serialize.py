@@ -8,7 +8,6 @@ import json
 import math
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -17,6 +16,7 @@ import pytest
 import yaml
 from matplotlib.figure import Figure
 from PIL import Image
+from tests.support import Target
 
 import tether
 
@@ -24,26 +24,27 @@ matplotlib.use("Agg")
 
 
 @pytest.fixture
-def home(tmp_path: Path) -> Iterator[Path]:
-    tether.configure(home=tmp_path)
-    yield tmp_path
+def home(sqlite_target: Target) -> Iterator[Target]:
+    """The fluent API pointed at a store of the test's own or at the session's server."""
+    sqlite_target.configure()
+    yield sqlite_target
     while tether.active_run() is not None:
         tether.end_run()
     tether.configure()
 
 
 @pytest.fixture
-def run_id(home: Path) -> str:
+def run_id(home: Target) -> str:
     return tether.start_run().run_id
 
 
-def read_back(home: Path, run_id: str, path: str) -> bytes:
-    with tether.Client(home=home) as client, client.open_artifact(run_id, path) as stream:
+def read_back(home: Target, run_id: str, path: str) -> bytes:
+    with home.client() as client, client.open_artifact(run_id, path) as stream:
         return stream.read()
 
 
-def stored_paths(home: Path, run_id: str) -> list[str]:
-    with tether.Client(home=home) as client:
+def stored_paths(home: Target, run_id: str) -> list[str]:
+    with home.client() as client:
         return [info.path for info in client.list_artifacts(run_id)]
 
 
@@ -56,30 +57,30 @@ def figure() -> Figure:
 # --- text and dicts -----------------------------------------------------------------------------------
 
 
-def test_log_text_stores_utf8(home: Path, run_id: str) -> None:
+def test_log_text_stores_utf8(home: Target, run_id: str) -> None:
     tether.log_text("accuracy: 0.9 ✓\nnext line", "notes/summary.txt")
     assert read_back(home, run_id, "notes/summary.txt").decode("utf-8") == "accuracy: 0.9 ✓\nnext line"
 
 
-def test_log_text_refuses_bytes(home: Path, run_id: str) -> None:
+def test_log_text_refuses_bytes(home: Target, run_id: str) -> None:
     with pytest.raises(tether.InvalidInput, match="str"):
         tether.log_text(b"raw", "notes.txt")  # type: ignore[arg-type]
     assert stored_paths(home, run_id) == []
 
 
-def test_log_dict_as_json(home: Path, run_id: str) -> None:
+def test_log_dict_as_json(home: Target, run_id: str) -> None:
     data = {"layers": [64, 32], "name": "née", "nested": {"dropout": 0.1}, "missing": None}
     tether.log_dict(data, "config.json")
     assert json.loads(read_back(home, run_id, "config.json")) == data
 
 
-def test_log_dict_keeps_nan_in_json(home: Path, run_id: str) -> None:
+def test_log_dict_keeps_nan_in_json(home: Target, run_id: str) -> None:
     tether.log_dict({"loss": float("nan")}, "loss.json")
     assert math.isnan(json.loads(read_back(home, run_id, "loss.json"))["loss"])
 
 
 @pytest.mark.parametrize("path", ["config.yaml", "config.YML"])
-def test_log_dict_as_yaml_by_extension(home: Path, run_id: str, path: str) -> None:
+def test_log_dict_as_yaml_by_extension(home: Target, run_id: str, path: str) -> None:
     data = {"model": {"depth": 3, "name": "tree"}, "tags": ["a", "b"]}
     tether.log_dict(data, path)
     stored = read_back(home, run_id, path)
@@ -88,14 +89,14 @@ def test_log_dict_as_yaml_by_extension(home: Path, run_id: str, path: str) -> No
 
 
 @pytest.mark.parametrize("path", ["bad.json", "bad.yaml"])
-def test_log_dict_refuses_what_cannot_be_serialised(home: Path, run_id: str, path: str) -> None:
+def test_log_dict_refuses_what_cannot_be_serialised(home: Target, run_id: str, path: str) -> None:
     with pytest.raises(tether.InvalidInput, match=re.escape(path)):
         tether.log_dict({"handle": object()}, path)
     assert stored_paths(home, run_id) == []
 
 
-def test_client_logs_dicts_to_an_explicit_run(home: Path, run_id: str) -> None:
-    with tether.Client(home=home) as client:
+def test_client_logs_dicts_to_an_explicit_run(home: Target, run_id: str) -> None:
+    with home.client() as client:
         client.log_dict(run_id, {"a": 1}, "from_client.json")
         client.log_text(run_id, "hello", "from_client.txt")
     assert json.loads(read_back(home, run_id, "from_client.json")) == {"a": 1}
@@ -105,7 +106,7 @@ def test_client_logs_dicts_to_an_explicit_run(home: Path, run_id: str) -> None:
 # --- figures ------------------------------------------------------------------------------------------
 
 
-def test_log_figure_as_png(home: Path, run_id: str) -> None:
+def test_log_figure_as_png(home: Target, run_id: str) -> None:
     tether.log_figure(figure(), "plots/curve.png")
     with Image.open(io.BytesIO(read_back(home, run_id, "plots/curve.png"))) as image:
         assert image.format == "PNG"
@@ -113,26 +114,26 @@ def test_log_figure_as_png(home: Path, run_id: str) -> None:
 
 
 @pytest.mark.parametrize(("path", "marker"), [("curve.svg", b"<svg"), ("curve.pdf", b"%PDF")])
-def test_log_figure_format_follows_the_extension(home: Path, run_id: str, path: str, marker: bytes) -> None:
+def test_log_figure_format_follows_the_extension(home: Target, run_id: str, path: str, marker: bytes) -> None:
     tether.log_figure(figure(), path)
     assert marker in read_back(home, run_id, path)[:2000]
 
 
-def test_log_figure_refuses_an_unknown_format(home: Path, run_id: str) -> None:
+def test_log_figure_refuses_an_unknown_format(home: Target, run_id: str) -> None:
     with pytest.raises(tether.InvalidInput, match=re.escape("curve.xyz")):
         tether.log_figure(figure(), "curve.xyz")
     assert stored_paths(home, run_id) == []
 
 
 @pytest.mark.parametrize("not_a_figure", ["a string", np.zeros((2, 2)), None])
-def test_log_figure_refuses_other_objects(home: Path, run_id: str, not_a_figure: Any) -> None:
+def test_log_figure_refuses_other_objects(home: Target, run_id: str, not_a_figure: Any) -> None:
     with pytest.raises(tether.InvalidInput, match="matplotlib"):
         tether.log_figure(not_a_figure, "curve.png")
     assert stored_paths(home, run_id) == []
 
 
-def test_client_logs_figures_to_an_explicit_run(home: Path, run_id: str) -> None:
-    with tether.Client(home=home) as client:
+def test_client_logs_figures_to_an_explicit_run(home: Target, run_id: str) -> None:
+    with home.client() as client:
         client.log_figure(run_id, figure(), "client.png")
     assert read_back(home, run_id, "client.png").startswith(b"\x89PNG")
 
@@ -140,12 +141,12 @@ def test_client_logs_figures_to_an_explicit_run(home: Path, run_id: str) -> None
 # --- images -------------------------------------------------------------------------------------------
 
 
-def stored_image(home: Path, run_id: str, path: str) -> tuple[str, str, np.ndarray]:
+def stored_image(home: Target, run_id: str, path: str) -> tuple[str, str, np.ndarray]:
     with Image.open(io.BytesIO(read_back(home, run_id, path))) as image:
         return str(image.format), image.mode, np.asarray(image)
 
 
-def test_log_image_from_uint8_rgb(home: Path, run_id: str) -> None:
+def test_log_image_from_uint8_rgb(home: Target, run_id: str) -> None:
     pixels = np.random.default_rng(0).integers(0, 256, size=(8, 6, 3), dtype=np.uint8)
     tether.log_image(pixels, "images/rgb.png")
     image_format, mode, stored = stored_image(home, run_id, "images/rgb.png")
@@ -154,7 +155,7 @@ def test_log_image_from_uint8_rgb(home: Path, run_id: str) -> None:
 
 
 @pytest.mark.parametrize("shape", [(5, 4), (5, 4, 1)])
-def test_log_image_from_grey_arrays(home: Path, run_id: str, shape: tuple[int, ...]) -> None:
+def test_log_image_from_grey_arrays(home: Target, run_id: str, shape: tuple[int, ...]) -> None:
     pixels = np.arange(20, dtype=np.uint8).reshape(shape)
     tether.log_image(pixels, "grey.png")
     _, mode, stored = stored_image(home, run_id, "grey.png")
@@ -162,7 +163,7 @@ def test_log_image_from_grey_arrays(home: Path, run_id: str, shape: tuple[int, .
     np.testing.assert_array_equal(stored, pixels.reshape(5, 4))
 
 
-def test_log_image_from_floats_in_the_unit_range(home: Path, run_id: str) -> None:
+def test_log_image_from_floats_in_the_unit_range(home: Target, run_id: str) -> None:
     pixels = np.array([[[0.0, 0.5, 1.0, 1.0], [1.0, 0.25, 0.0, 0.5]]], dtype=np.float32)
     tether.log_image(pixels, "rgba.png")
     _, mode, stored = stored_image(home, run_id, "rgba.png")
@@ -170,20 +171,20 @@ def test_log_image_from_floats_in_the_unit_range(home: Path, run_id: str) -> Non
     np.testing.assert_array_equal(stored, [[[0, 128, 255, 255], [255, 64, 0, 128]]])
 
 
-def test_log_image_from_small_integers(home: Path, run_id: str) -> None:
+def test_log_image_from_small_integers(home: Target, run_id: str) -> None:
     pixels = np.array([[0, 255], [17, 3]], dtype=np.int64)
     tether.log_image(pixels, "ints.png")
     np.testing.assert_array_equal(stored_image(home, run_id, "ints.png")[2], pixels)
 
 
-def test_log_image_from_pil_as_jpeg(home: Path, run_id: str) -> None:
+def test_log_image_from_pil_as_jpeg(home: Target, run_id: str) -> None:
     tether.log_image(Image.new("RGB", (10, 7), (200, 30, 60)), "photo.jpg")
     image_format, mode, stored = stored_image(home, run_id, "photo.jpg")
     assert (image_format, mode, stored.shape) == ("JPEG", "RGB", (7, 10, 3))
 
 
-def test_client_logs_images_to_an_explicit_run(home: Path, run_id: str) -> None:
-    with tether.Client(home=home) as client:
+def test_client_logs_images_to_an_explicit_run(home: Target, run_id: str) -> None:
+    with home.client() as client:
         client.log_image(run_id, np.zeros((3, 3), dtype=np.uint8), "client.png")
     assert stored_image(home, run_id, "client.png")[2].shape == (3, 3)
 
@@ -201,7 +202,7 @@ def test_client_logs_images_to_an_explicit_run(home: Path, run_id: str) -> None:
         (np.array([["a", "b"], ["c", "d"]]), "uint8"),
     ],
 )
-def test_log_image_refuses_bad_arrays(home: Path, run_id: str, image: Any, message: str) -> None:
+def test_log_image_refuses_bad_arrays(home: Target, run_id: str, image: Any, message: str) -> None:
     with pytest.raises(tether.InvalidInput, match=message):
         tether.log_image(image, "bad.png")
     assert stored_paths(home, run_id) == []
@@ -215,13 +216,13 @@ def test_log_image_refuses_bad_arrays(home: Path, run_id: str, image: Any, messa
     ],
 )
 def test_log_image_refuses_formats_that_cannot_hold_it(
-    home: Path, run_id: str, image: Any, path: str
+    home: Target, run_id: str, image: Any, path: str
 ) -> None:
     with pytest.raises(tether.InvalidInput, match=re.escape(path)):
         tether.log_image(image, path)
     assert stored_paths(home, run_id) == []
 
 
-def test_logging_an_artifact_needs_a_run(home: Path) -> None:
+def test_logging_an_artifact_needs_a_run(home: Target) -> None:
     with pytest.raises(tether.InvalidInput, match="no active run"):
         tether.log_image(np.zeros((2, 2), dtype=np.uint8), "orphan.png")

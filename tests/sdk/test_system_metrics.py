@@ -8,11 +8,11 @@ import sys
 import threading
 import types
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import psutil
 import pytest
+from tests.support import Target
 
 import tether
 from tether.sdk import system_metrics
@@ -50,9 +50,9 @@ def no_nvml(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def home(tmp_path: Path) -> Iterator[Path]:
-    tether.configure(home=tmp_path)
-    yield tmp_path
+def home(sqlite_target: Target) -> Iterator[Target]:
+    sqlite_target.configure()
+    yield sqlite_target
     while tether.active_run() is not None:
         tether.end_run()
     tether.configure()
@@ -274,10 +274,10 @@ def test_nvml_without_a_driver_is_skipped_silently(
 
 
 @pytest.mark.usefixtures("no_nvml")
-def test_start_run_logs_system_metrics_history(home: Path) -> None:
+def test_start_run_logs_system_metrics_history(home: Target) -> None:
     with tether.start_run(log_system_metrics=True, system_metrics_interval=0.05) as run:
         tether.log_metric("loss", 0.5)
-    with tether.Client(home=home) as client:
+    with home.client() as client:
         stored = client.get_run(run.run_id)
         history = client.get_metric_history(run.run_id, "system/cpu_utilization_percentage")
     assert stored.status == "FINISHED"
@@ -287,6 +287,6 @@ def test_start_run_logs_system_metrics_history(home: Path) -> None:
     assert len(history) >= 1
 
 
-def test_start_run_refuses_a_bad_interval(home: Path) -> None:
+def test_start_run_refuses_a_bad_interval(home: Target) -> None:
     with pytest.raises(tether.InvalidInput, match="interval"):
         tether.start_run(log_system_metrics=True, system_metrics_interval=0)

@@ -73,7 +73,7 @@ def test_missing_artifacts(service: TrackingService, tmp_path: Path) -> None:
     with pytest.raises(NotFound):
         service.download_artifacts(run, "nope.txt", tmp_path)
     service.log_artifact_stream(run, io.BytesIO(b"1"), "dir/f")
-    with pytest.raises(NotFound), service.open_artifact(run, "dir"):
+    with pytest.raises(InvalidInput, match="is a directory"), service.open_artifact(run, "dir"):
         pass
     with pytest.raises(NotFound):
         service.list_artifacts("f" * 32)

@@ -3,7 +3,12 @@
 Retried: failures to connect (the request never left), and 429/503 answers (the server refused before
 doing any work). A request that may have reached the server is retried only when its method is
 idempotent. Waits grow exponentially with jitter and honour ``Retry-After``. An error answer becomes the
-same TetherError class the server's service raised.
+same TetherError class the server's service raised; no answer at all becomes ``Unreachable`` (the request
+never arrived) or ``ConnectionLost`` (it was sent, and may have been carried out).
+
+A path reaches the server as written: ``.`` and ``..`` segments are escaped rather than resolved on this
+side (as URL parsers do), so that the server sees, and refuses, a path that tries to climb out of where it
+points.
 """
 
 from __future__ import annotations
@@ -20,12 +25,19 @@ from tether.errors import ERRORS_BY_CODE, StorageError, TetherError
 
 RETRY_STATUSES = frozenset({429, 503})
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+_DOT_SEGMENTS = {".": "%2E", "..": "%2E%2E"}
 
 
 class Unreachable(StorageError):
-    """The server could not be reached, even after retrying."""
+    """The server could not be reached, even after retrying; the request never arrived."""
 
     code = "UNREACHABLE"
+
+
+class ConnectionLost(StorageError):
+    """The connection broke after the request was sent: the server may or may not have applied it."""
+
+    code = "CONNECTION_LOST"
 
 
 class HttpTransport:
@@ -62,6 +74,7 @@ class HttpTransport:
     ) -> httpx.Response:
         """Send one request, retrying as the module says; an error answer raises its TetherError."""
         headers = {"content-type": "application/json"} if isinstance(body, str) else None
+        path = as_written(path)
         deadline = time.monotonic() + (self.patience_s if patience_s is None else patience_s)
         attempt = 0
         while True:
@@ -70,9 +83,7 @@ class HttpTransport:
                 response = self._client.request(method, path, params=params, content=body, headers=headers)
             except httpx.TransportError as error:
                 if not _may_retry(error, method) or time.monotonic() >= deadline:
-                    raise Unreachable(
-                        f"cannot reach the tether server at {self.base_url}: {error}"
-                    ) from error
+                    raise self._failure(error) from error
                 _sleep(attempt, None, deadline)
                 continue
             if response.status_code in RETRY_STATUSES and time.monotonic() < deadline:
@@ -88,31 +99,44 @@ class HttpTransport:
     ) -> Iterator[httpx.Response]:
         """A response whose body is read as it arrives; error answers raise before the body is used."""
         try:
-            with self._client.stream(method, path, headers=headers) as response:
+            with self._client.stream(method, as_written(path), headers=headers) as response:
                 if response.status_code >= 400:
                     response.read()
                     raise error_from(response)
                 yield response
         except httpx.TransportError as error:
-            raise self._unreachable(error) from error
+            raise self._failure(error) from error
 
     def upload(self, path: str, content: Any) -> httpx.Response:
         """PUT a streamed body (an iterator of bytes); not retried, as the stream cannot be replayed."""
         try:
             response = self._client.put(
-                path, content=content, headers={"content-type": "application/octet-stream"}
+                as_written(path), content=content, headers={"content-type": "application/octet-stream"}
             )
         except httpx.TransportError as error:
-            raise Unreachable(f"cannot reach the tether server at {self.base_url}: {error}") from error
+            raise self._failure(error) from error
         if response.status_code >= 400:
             raise error_from(response)
         return response
 
-    def _unreachable(self, error: Exception) -> Unreachable:
-        return Unreachable(f"cannot reach the tether server at {self.base_url}: {error}")
+    def _failure(self, error: httpx.TransportError) -> StorageError:
+        if _never_sent(error):
+            return Unreachable(f"cannot reach the tether server at {self.base_url}: {error}")
+        return ConnectionLost(
+            f"the connection to the tether server at {self.base_url} broke during the request, which it "
+            f"may or may not have carried out: {str(error) or type(error).__name__}"
+        )
 
     def close(self) -> None:
         self._client.close()
+
+
+def as_written(path: str) -> str:
+    """``path`` with its ``.`` and ``..`` segments percent-encoded, so that no URL parser resolves them."""
+    segments = path.split("/")
+    if "." not in segments and ".." not in segments:
+        return path
+    return "/".join(_DOT_SEGMENTS.get(segment, segment) for segment in segments)
 
 
 def error_from(response: httpx.Response) -> TetherError:
@@ -128,9 +152,12 @@ def error_from(response: httpx.Response) -> TetherError:
     )
 
 
+def _never_sent(error: httpx.TransportError) -> bool:
+    return isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+
+
 def _may_retry(error: httpx.TransportError, method: str) -> bool:
-    never_sent = isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
-    return never_sent or method in IDEMPOTENT
+    return _never_sent(error) or method in IDEMPOTENT
 
 
 def _sleep(attempt: int, retry_after: str | None, deadline: float) -> None:

@@ -17,9 +17,9 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from tether.errors import InvalidInput, NotFound
+from tether.errors import ConfigError, InvalidInput, NotFound, StorageError
 from tether.tracking.limits import check_key
 from tether.types import RunStatus, ViewType
 
@@ -99,25 +99,36 @@ def _buffer() -> MetricBuffer:
                 from tether.sdk.buffer import MetricBuffer
 
                 backend = _backend()
-                policy: Literal["wait", "drop"] = "drop" if backend.remote else "wait"
-                _state.buffer = MetricBuffer(backend.tracking.log_metrics, on_full=policy)
+                if backend.remote:  # a server may be away for a while: keep the points and try again
+                    _state.buffer = MetricBuffer(
+                        backend.tracking.log_metrics, on_full="drop", retry_on=(StorageError,)
+                    )
+                else:
+                    _state.buffer = MetricBuffer(backend.tracking.log_metrics, on_full="wait")
             buffer = _state.buffer
     return buffer
 
 
 def configure(
-    home: str | os.PathLike[str] | None = None, *, db_url: str | None = None, blob_url: str | None = None
+    home: str | os.PathLike[str] | None = None,
+    *,
+    db_url: str | None = None,
+    blob_url: str | None = None,
+    uri: str | None = None,
 ) -> None:
     """Point the fluent API at another store (pending metrics are written to the old one first).
 
-    ``home`` is a folder for an embedded store; ``db_url``/``blob_url`` override its parts.
+    ``home`` is a folder for an embedded store; ``db_url``/``blob_url`` override its parts. ``uri``
+    (``http://host:port``) sends every call to a tether server instead, as ``TETHER_URI`` does.
     With no arguments, go back to the environment's settings.
     """
     from tether.config import Settings
 
+    if uri is not None and not uri.startswith(("http://", "https://")):
+        raise ConfigError(f"the server URI must start with http:// or https://, got {uri!r}")
     with _state.lock:
         _close_backend()
-        if home is None and db_url is None and blob_url is None:
+        if home is None and db_url is None and blob_url is None and uri is None:
             _state.settings = None
             return
         base = Settings.at(home) if home is not None else Settings.from_env()
@@ -126,6 +137,8 @@ def configure(
             db_url=db_url or base.db_url,
             blob_url=blob_url or base.blob_url,
             blob_options=base.blob_options,
+            uri=uri,
+            token=base.token if uri is not None else None,
         )
 
 

@@ -78,8 +78,10 @@ class RunArtifacts:
     @contextlib.contextmanager
     def open(self, run_id: str, path: str) -> Iterator[IO[bytes]]:
         key = self._key(run_id, path)
-        if self.blobs.is_dir(key) or not self.blobs.exists(key):
-            raise NotFound(f"run {run_id} has no artifact file {path!r}")
+        if self.blobs.is_dir(key):
+            raise InvalidInput(f"{path!r} is a directory, not a file")
+        if not self.blobs.exists(key):
+            raise NotFound(f"run {run_id} has no artifact {path!r}")
         with self.blobs.open(key) as stream:
             yield stream
 

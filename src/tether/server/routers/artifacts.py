@@ -70,7 +70,7 @@ def download_artifact(
 ) -> Response:
     info = tracking.artifact_info(run_id, path)
     if info.is_dir:
-        raise InvalidInput(f"{path!r} is a directory; list it with GET .../artifacts?path={info.path}")
+        raise InvalidInput(f"{path!r} is a directory, not a file")
     size = info.size or 0
     span = _byte_range(range_header, size)
     if span is None:

@@ -98,6 +98,6 @@ def metric_history(
     run_id: str,
     key: Annotated[str, Query(max_length=250)],
     tracking: Tracking,
-    max_points: Annotated[int | None, Query(ge=4)] = None,
+    max_points: int | None = None,
 ) -> Response:
     return json_of(tracking.get_metric_series(run_id, key, max_points))
