@@ -3,6 +3,9 @@
 Every measurement that depends on what a process has imported or allocated runs in a worker: the bench
 script starts itself again with ``--worker NAME CONFIG``, the worker prints one JSON line of results,
 and the parent reads that line and the worker's peak RSS (from ``os.wait4``) when it exits.
+
+The server benchmarks also start tether's and MLflow's servers here, each on a free port in a process
+group of its own that is always stopped, and make throwaway PostgreSQL databases.
 """
 
 from __future__ import annotations
@@ -13,12 +16,16 @@ import datetime
 import json
 import os
 import platform
+import signal
+import socket
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -177,3 +184,145 @@ def print_table(rows: Sequence[Row]) -> None:
         print("| " + " | ".join(cells) + " |")
         if index == 0:
             print("|" + "|".join("-" * (w + 1) + (":" if i else "-") for i, w in enumerate(widths)) + "|")
+
+
+# --- servers: tether's and MLflow's, each in a process group of its own on a free port ----------------
+
+BIN = Path(PYTHON).parent
+PG_ADMIN_URL = os.environ.get("TETHER_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+"""A PostgreSQL server where the benchmarks may create (and drop) databases of their own."""
+
+
+def tether_env(**extra: str) -> dict[str, str]:
+    """``child_env`` without any TETHER_* setting of this shell, so only ``extra`` says where tether goes."""
+    return {**{k: v for k, v in child_env().items() if not k.startswith("TETHER_")}, **extra}
+
+
+def mlflow_client_env(url: str) -> dict[str, str]:
+    """An MLflow client process talking to the server at ``url``, with no retries to hide failures."""
+    return child_env(MLFLOW_TRACKING_URI=url, MLFLOW_HTTP_REQUEST_MAX_RETRIES="0")
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running server: its base URL and its first process, which leads the server's process group."""
+
+    url: str
+    pid: int
+
+
+def tether_server(folder: Path, db_url: str | None = None) -> contextlib.AbstractContextManager[Server]:
+    """``tether server`` on the store in ``folder``, with its metadata in ``db_url`` when given."""
+    port = _free_port()
+    command = [str(BIN / "tether"), "server", "--port", str(port), "--log-level", "warning"]
+    if db_url is not None:
+        command += ["--db", db_url]
+    return _serve(command, tether_env(TETHER_HOME=str(folder)), folder, port)
+
+
+def mlflow_server(folder: Path, backend_uri: str) -> contextlib.AbstractContextManager[Server]:
+    """``mlflow server`` (one worker) on ``backend_uri``, serving artifacts from ``folder/mlartifacts``."""
+    port = _free_port()
+    command = [
+        str(BIN / "mlflow"),
+        "server",
+        "--backend-store-uri",
+        backend_uri,
+        "--artifacts-destination",
+        str(folder / "mlartifacts"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+    ]
+    return _serve(command, child_env(), folder, port)
+
+
+@contextlib.contextmanager
+def server_for(tool: str, folder: Path, db_url: str) -> Iterator[tuple[Server, dict[str, str]]]:
+    """The server of ``tool`` ("tether" or "mlflow") on ``db_url``, and the environment for its clients."""
+    if tool == "tether":
+        with tether_server(folder, db_url) as server:
+            yield server, tether_env(TETHER_URI=server.url)
+    else:
+        with mlflow_server(folder, db_url) as server:
+            yield server, mlflow_client_env(server.url)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _serve(command: Sequence[str], env: dict[str, str], folder: Path, port: int) -> Iterator[Server]:
+    """Start a server in ``folder``, wait until ``/health`` answers; always stop it and its children."""
+    url = f"http://127.0.0.1:{port}"
+    log_path = folder / "server.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            command, env=env, cwd=folder, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        _wait_healthy(process, url, log_path)
+        yield Server(url, process.pid)
+    finally:
+        _stop_group(process)
+
+
+def _wait_healthy(process: subprocess.Popen[bytes], url: str, log_path: Path, timeout_s: float = 180) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}:\n{_tail(log_path)}")
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the server did not answer /health within {timeout_s:.0f} s:\n{_tail(log_path)}")
+
+
+def _tail(log_path: Path) -> str:
+    return log_path.read_text(errors="replace")[-3000:]
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the server's process group, then SIGKILL to whatever is left of it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=30)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def postgres_problem() -> str | None:
+    """Why the benchmarks cannot use PostgreSQL at ``PG_ADMIN_URL``, or None when they can."""
+    try:
+        import psycopg
+
+        psycopg.connect(PG_ADMIN_URL, connect_timeout=5).close()
+    except Exception as error:  # a missing driver or an unreachable server: either way, no PostgreSQL rows
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+@contextlib.contextmanager
+def postgres_database(prefix: str) -> Iterator[str]:
+    """A new PostgreSQL database, dropped afterwards; yields its SQLAlchemy URL (driver psycopg)."""
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield "postgresql+psycopg://" + PG_ADMIN_URL.split("://", 1)[1].rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
