@@ -81,6 +81,12 @@ class UnsafePath(InvalidInput):
     code = "UNSAFE_PATH"
 
 
+class InvalidData(InvalidInput):
+    """Data handed to a monitoring report cannot be used: empty, a missing column, unreadable types."""
+
+    code = "INVALID_DATA"
+
+
 class TooLarge(InvalidInput):
     """A request body or upload is over the server's size limit."""
 
@@ -143,6 +149,7 @@ ERRORS_BY_CODE: dict[str, type[TetherError]] = {
         InvalidInput,
         InvalidFilter,
         UnsafePath,
+        InvalidData,
         TooLarge,
         Unauthenticated,
         PermissionDenied,
