@@ -166,6 +166,8 @@ def test_read_edit_and_manage_each_allow_what_they_say(
     batch = {"metrics": {"keys": ["m"], "values": [1.0], "steps": [0], "timestamps": [1]}}
     actions: list[tuple[str, str, Any, int]] = [
         ("READ", "GET", (exp,), 200),
+        ("READ", "GET", (f"{exp}/keys",), 200),
+        ("READ", "GET", (f"{exp}/access",), 200),
         ("READ", "GET", (f"{API}/experiments/by-name",), 200),
         ("READ", "GET", (runs,), 200),
         ("READ", "GET", (f"{runs}/artifacts",), 200),
@@ -206,6 +208,25 @@ def test_read_edit_and_manage_each_allow_what_they_say(
                     name = answered.json()["name"]
             else:
                 assert error_of(answered) == (403, "PERMISSION_DENIED"), (who, method, url)
+
+
+def test_access_tells_each_caller_their_own_level(
+    secured: SecuredServer, clients: dict[str | None, httpx.Client]
+) -> None:
+    owner = clients["owner"]
+    experiment = owner.post(f"{API}/experiments", json={"name": unique()}).json()["experiment_id"]
+    for who, level in (("reader", "READ"), ("editor", "EDIT")):
+        owner.put(f"{API}/experiments/{experiment}/permissions/{who}", json={"level": level})
+    expected = {"reader": "READ", "editor": "EDIT", "owner": "MANAGE", "admin": "MANAGE"}
+    for who, level in expected.items():
+        answer = clients[who].get(f"{API}/experiments/{experiment}/access")
+        assert answer.json() == {"experiment_id": experiment, "auth_enabled": True, "level": level}, who
+    assert error_of(clients["stranger"].get(f"{API}/experiments/{experiment}/access")) == (
+        403,
+        "PERMISSION_DENIED",
+    )
+    default = clients["stranger"].get(f"{API}/experiments/0/access").json()
+    assert default["level"] == "EDIT"
 
 
 def test_listing_shows_only_what_the_caller_may_read(

@@ -69,6 +69,14 @@ class Permission(ReadModel):
     level: Level
 
 
+class Access(ReadModel):
+    """What the caller may do on one experiment, so a UI shows only the controls that will work."""
+
+    experiment_id: str
+    auth_enabled: bool
+    level: Level | None
+
+
 class LoginSession(ReadModel):
     """A browser session: ``secret`` goes into the HttpOnly cookie, ``csrf_token`` to the page."""
 

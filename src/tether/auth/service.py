@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Row, exc
 
@@ -258,6 +258,18 @@ class AuthService:
                     f"{user.username} may not {access.VERBS[level]} experiment {experiment_id}: "
                     f"that needs {level} ({held})"
                 )
+
+    def level_on(self, user: User, experiment_id: str) -> Level | None:
+        """The highest level ``user`` holds on one experiment (MANAGE for an admin), None for none."""
+        if user.role == "admin":
+            return "MANAGE"
+        key = access.experiment_key(experiment_id)
+        if key is None:
+            return None
+        with self.db.read() as conn:
+            granted = queries.levels_of(conn, user.user_id, [key])
+        have = access.effective_level(key, granted.get(key))
+        return cast("Level | None", have)
 
     def readable_experiments(self, user: User) -> list[str] | None:
         """Ids of the experiments ``user`` may read; None for an admin, who may read them all."""

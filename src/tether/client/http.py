@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from tether.errors import ERRORS_BY_CODE, StorageError, TetherError
+from tether.errors import ERRORS_BY_CODE, InvalidFilter, StorageError, TetherError
 
 RETRY_STATUSES = frozenset({429, 503})
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -147,9 +147,13 @@ def error_from(response: httpx.Response) -> TetherError:
     except (ValueError, KeyError, TypeError):
         return TetherError(f"the server answered {response.status_code}: {response.text[:200]}")
     cls = ERRORS_BY_CODE.get(code)
-    return (
-        cls(message) if cls is not None else TetherError(f"{message} ({code}, HTTP {response.status_code})")
-    )
+    if cls is None:
+        return TetherError(f"{message} ({code}, HTTP {response.status_code})")
+    error = cls(message)
+    if isinstance(error, InvalidFilter):
+        error.text = str(detail.get("text", ""))
+        error.position = int(detail.get("position", -1))
+    return error
 
 
 def _never_sent(error: httpx.TransportError) -> bool:

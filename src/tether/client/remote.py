@@ -23,6 +23,7 @@ from tether.tracking.schemas import (
     Experiment,
     ExperimentCreate,
     ExperimentCreated,
+    ExperimentKeys,
     ExperimentRename,
     LogBatchRequest,
     Metric,
@@ -34,6 +35,7 @@ from tether.tracking.schemas import (
     RunCreate,
     RunUpdate,
     SearchRunsRequest,
+    TablePreview,
     TagWrite,
     metrics_of,
 )
@@ -87,6 +89,9 @@ class RemoteTracking:
     def count_runs(self, experiment_ids: Sequence[str]) -> dict[str, int]:
         body = RunCountsRequest(experiment_ids=list(experiment_ids))
         return _COUNTS.validate_json(self._send("POST", "/experiments/run-counts", body))
+
+    def experiment_keys(self, experiment_id: str) -> ExperimentKeys:
+        return ExperimentKeys.model_validate_json(self._get(f"/experiments/{_seg(experiment_id)}/keys"))
 
     def rename_experiment(self, experiment_id: str, new_name: str) -> Experiment:
         raw = self._send("PATCH", f"/experiments/{_seg(experiment_id)}", ExperimentRename(name=new_name))
@@ -250,6 +255,10 @@ class RemoteTracking:
 
     def artifact_info(self, run_id: str, path: str) -> ArtifactInfo:
         return ArtifactInfo.model_validate_json(self._get(f"/runs/{_seg(run_id)}/artifact-info", path=path))
+
+    def preview_artifact(self, run_id: str, path: str, max_rows: int = 100) -> TablePreview:
+        raw = self._get(f"/runs/{_seg(run_id)}/artifact-preview", path=path, max_rows=max_rows)
+        return TablePreview.model_validate_json(raw)
 
     @contextmanager
     def open_artifact(self, run_id: str, path: str) -> Iterator[IO[bytes]]:

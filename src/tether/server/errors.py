@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from tether.errors import TetherError
+from tether.errors import InvalidFilter, TetherError
 
 log = logging.getLogger("tether.server")
 
@@ -26,9 +26,14 @@ _HTTP_CODES = {
 
 
 def error_response(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None
+    status: int,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+    details: dict[str, object] | None = None,
 ) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+    body = {"code": code, "message": message, **(details or {})}
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -45,7 +50,11 @@ async def _tether_error(request: Request, error: TetherError) -> JSONResponse:
         headers["retry-after"] = str(wait)
     if error.http_status == 401:
         headers["www-authenticate"] = 'Bearer realm="tether"'
-    return error_response(error.http_status, error.code, error.message, headers or None)
+    details: dict[str, object] | None = None
+    if isinstance(error, InvalidFilter) and error.position >= 0:
+        # Lets a search box mark the offending token inside the text it sent.
+        details = {"text": error.text, "position": error.position}
+    return error_response(error.http_status, error.code, error.message, headers or None, details)
 
 
 async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -112,6 +112,25 @@ def count_runs(conn: Connection, experiment_ids: Sequence[int]) -> dict[int, int
     return {int(e): int(n) for e, n in conn.execute(query)}
 
 
+def _keys_query(table: Any) -> Any:
+    return (
+        select(table.c.key)
+        .distinct()
+        .join(runs, runs.c.run_id == table.c.run_id)
+        .where(runs.c.experiment_id == bindparam("experiment_id"))
+        .order_by(table.c.key)
+    )
+
+
+_KEYS = {"params": _keys_query(params), "metrics": _keys_query(latest_metrics), "tags": _keys_query(run_tags)}
+
+
+def experiment_keys(conn: Connection, experiment_id: int) -> dict[str, list[str]]:
+    """The param, metric and tag keys used by any run of one experiment, each sorted."""
+    bound = {"experiment_id": experiment_id}
+    return {kind: list(conn.scalars(query, bound)) for kind, query in _KEYS.items()}
+
+
 # --- runs -------------------------------------------------------------------------------------------
 
 

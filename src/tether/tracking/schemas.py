@@ -101,6 +101,26 @@ class ExperimentCreated(ReadModel):
     experiment_id: str
 
 
+class ExperimentKeys(ReadModel):
+    """Every param, metric and tag key used in an experiment: what a table can show or filter on."""
+
+    params: list[str]
+    metrics: list[str]
+    tags: list[str]
+
+
+class TablePreview(ReadModel):
+    """The first rows of a CSV, TSV or Parquet artifact; ``total_rows`` is None when not known cheaply."""
+
+    path: str
+    format: str
+    columns: list[str]
+    types: list[str]
+    rows: list[list[str | int | float | bool | None]]
+    total_rows: int | None
+    truncated: bool
+
+
 class ExperimentRename(WriteModel):
     name: str
 

@@ -32,7 +32,18 @@ from tether.tracking.chunks import Series
 from tether.tracking.history import downsample_indices
 from tether.tracking.names import random_run_name
 from tether.tracking.paging import decode_token, encode_token, query_fingerprint
-from tether.tracking.schemas import ArtifactInfo, Experiment, Metric, MetricHistory, Page, Run, metrics_of
+from tether.tracking.previews import preview_table, table_format
+from tether.tracking.schemas import (
+    ArtifactInfo,
+    Experiment,
+    ExperimentKeys,
+    Metric,
+    MetricHistory,
+    Page,
+    Run,
+    TablePreview,
+    metrics_of,
+)
 from tether.tracking.search import parse_filter, parse_order_by, search_query
 from tether.types import MetricPoint, RunStatus, ViewType
 
@@ -107,6 +118,13 @@ class TrackingService:
         with self.db.read() as conn:
             counts = queries.count_runs(conn, ids)
         return {str(i): counts.get(i, 0) for i in ids}
+
+    def experiment_keys(self, experiment_id: str) -> ExperimentKeys:
+        """The keys runs of the experiment use, for column pickers and filter completion."""
+        key = _experiment_int(experiment_id)
+        with self.db.read() as conn:
+            self._experiment_row(conn, key)
+            return ExperimentKeys(**queries.experiment_keys(conn, key))
 
     def rename_experiment(self, experiment_id: str, new_name: str) -> Experiment:
         limits.check_name("experiment name", new_name, limits.MAX_EXPERIMENT_NAME)
@@ -429,6 +447,12 @@ class TrackingService:
         self.get_run(run_id)
         with self.artifacts.open(run_id, path) as stream:
             yield stream
+
+    def preview_artifact(self, run_id: str, path: str, max_rows: int = 100) -> TablePreview:
+        """The first rows of a tabular artifact, read without fetching the whole file."""
+        table_format(path)
+        with self.open_artifact(run_id, path) as stream:
+            return preview_table(stream, path, max_rows)
 
     def download_artifacts(self, run_id: str, path: str, destination: str | os.PathLike[str]) -> Path:
         self.get_run(run_id)

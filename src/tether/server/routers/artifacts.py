@@ -22,7 +22,8 @@ from tether.server.access import EDIT_RUN, READ_RUN
 from tether.server.deps import Tracking
 from tether.server.errors import error_response
 from tether.server.responses import json_of, json_of_value
-from tether.tracking.schemas import ArtifactInfo
+from tether.tracking.previews import MAX_PREVIEW_ROWS
+from tether.tracking.schemas import ArtifactInfo, TablePreview
 from tether.tracking.service import TrackingService
 
 router = APIRouter(prefix="/runs/{run_id}", tags=["artifacts"])
@@ -35,6 +36,17 @@ _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 @router.get("/artifact-info", response_model=ArtifactInfo, dependencies=[Depends(READ_RUN)])
 def artifact_info(run_id: str, path: Annotated[str, Query(max_length=1024)], tracking: Tracking) -> Response:
     return json_of(tracking.artifact_info(run_id, path))
+
+
+@router.get("/artifact-preview", response_model=TablePreview, dependencies=[Depends(READ_RUN)])
+def preview_artifact(
+    run_id: str,
+    path: Annotated[str, Query(max_length=1024)],
+    tracking: Tracking,
+    max_rows: Annotated[int, Query(ge=1, le=MAX_PREVIEW_ROWS)] = 100,
+) -> Response:
+    """The first rows of a CSV, TSV or Parquet artifact as a table."""
+    return json_of(tracking.preview_artifact(run_id, path, max_rows))
 
 
 @router.get("/artifacts", response_model=list[ArtifactInfo], dependencies=[Depends(READ_RUN)])

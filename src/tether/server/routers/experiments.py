@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
+from tether.auth.schemas import Access
 from tether.server.access import (
     COUNT_RUNS,
     EDIT_EXPERIMENT,
@@ -17,12 +18,14 @@ from tether.server.access import (
     READ_NAMED_EXPERIMENT,
     SignedIn,
 )
+from tether.server.credentials import Caller
 from tether.server.deps import Auth, Tracking
 from tether.server.responses import json_of, json_of_value, no_content
 from tether.tracking.schemas import (
     Experiment,
     ExperimentCreate,
     ExperimentCreated,
+    ExperimentKeys,
     ExperimentRename,
     Page,
     RunCountsRequest,
@@ -63,6 +66,27 @@ def get_experiment_by_name(name: Annotated[str, Query(max_length=500)], tracking
 @router.post("/run-counts", response_model=dict[str, int], dependencies=[Depends(COUNT_RUNS)])
 def count_runs(body: RunCountsRequest, tracking: Tracking) -> Response:
     return json_of_value(tracking.count_runs(body.experiment_ids), dict[str, int])
+
+
+@router.get("/{experiment_id}/keys", response_model=ExperimentKeys, dependencies=[Depends(READ_EXPERIMENT)])
+def experiment_keys(experiment_id: str, tracking: Tracking) -> Response:
+    """Param, metric and tag keys used by the experiment's runs."""
+    return json_of(tracking.experiment_keys(experiment_id))
+
+
+@router.get("/{experiment_id}/access", response_model=Access)
+def my_access(
+    experiment_id: str,
+    request: Request,
+    caller: Annotated[Caller, Depends(READ_EXPERIMENT)],
+    tracking: Tracking,
+    auth: Auth,
+) -> Response:
+    """What the caller may do on the experiment; without --auth everyone may do everything."""
+    tracking.get_experiment(experiment_id)
+    enabled = bool(request.app.state.auth_enabled)
+    level = auth.level_on(caller.user, experiment_id) if caller.user is not None else "MANAGE"
+    return json_of(Access(experiment_id=experiment_id, auth_enabled=enabled, level=level))
 
 
 @router.get("/{experiment_id}", response_model=Experiment, dependencies=[Depends(READ_EXPERIMENT)])
