@@ -36,6 +36,7 @@ class Private:
     experiment_id: str
     name: str
     run_id: str
+    report_id: str
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,13 @@ def private(secured: SecuredServer) -> Private:
             == 204
         )
         assert owner.put(f"{API}/runs/{run}/artifacts/notes.txt", content=b"hello").status_code == 201
-    return Private(experiment, name, run)
+        report = owner.post(f"{API}/reports", json=report_body(run)).json()["report_id"]
+    return Private(experiment, name, run, report)
+
+
+def report_body(run_id: str) -> dict[str, Any]:
+    document = {"kind": "report", "created_at": 1, "reference_rows": 1, "current_rows": 1, "columns": {}}
+    return {"subject": f"run:{run_id}", "document": {**document, "metrics": []}}
 
 
 @pytest.fixture
@@ -76,9 +83,15 @@ def call(client: httpx.Client, route: access.DeclaredRoute, private: Private) ->
         "path": "notes.txt",
         "username": "owner",
         "token_id": "1",
+        "report_id": private.report_id,
     }
     url = route.path.format(**values)
-    params = {"name": private.name, "path": "notes.txt", "key": "loss"}
+    params = {
+        "name": private.name,
+        "path": "notes.txt",
+        "key": "loss",
+        "experiment_id": private.experiment_id,
+    }
     if method == "PUT" and route.path.endswith("/artifacts/{path}"):
         return client.request(method, url, params=params, content=b"overwritten")
     bodies: dict[str, Any] = {
@@ -88,6 +101,7 @@ def call(client: httpx.Client, route: access.DeclaredRoute, private: Private) ->
         f"{API}/experiments/{{experiment_id}}/permissions/{{username}}": {"level": "MANAGE"},
         f"{API}/experiments/{{experiment_id}}": {"name": "renamed"},
         f"{API}/users/{{username}}": {"role": "admin"},
+        f"{API}/reports": report_body(private.run_id),
     }
     if method in ("POST", "PUT", "PATCH"):
         return client.request(method, url, params=params, json=bodies.get(route.path, {}))
@@ -106,6 +120,7 @@ def snapshot(admin: httpx.Client, private: Private) -> list[Any]:
         admin.get(f"{API}/runs/{run}/artifacts/notes.txt").content,
         admin.get(f"{API}/runs/{run}/metric-history", params={"key": "loss"}).json(),
         admin.get(f"{API}/experiments/{experiment}/permissions").json(),
+        admin.get(f"{API}/reports", params={"experiment_id": experiment}).json(),
         admin.get(f"{API}/users").json(),
         [{k: v for k, v in t.items() if k != "last_used_time"} for t in tokens],
     ]

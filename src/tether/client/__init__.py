@@ -3,13 +3,13 @@
 Contracts: callers depend only on the ``Backend`` protocol (``backend.py``). ``connect`` picks the
 implementation from settings: ``RemoteBackend`` when ``TETHER_URI`` names a server, otherwise the
 embedded ``LocalBackend`` (services in this process on SQLite/PostgreSQL and a blob store). Each domain
-is one attribute of a backend (``backend.tracking``, ``backend.auth``), so adding a domain adds an
-attribute rather than a forest of pass-through methods.
+is one attribute of a backend (``backend.tracking``, ``backend.auth``, ``backend.monitoring``), so adding
+a domain adds an attribute rather than a forest of pass-through methods.
 """
 
 from __future__ import annotations
 
-from tether.client.backend import AuthAPI, Backend, TrackingAPI
+from tether.client.backend import AuthAPI, Backend, MonitoringAPI, TrackingAPI
 from tether.config import Settings
 
 
@@ -25,4 +25,4 @@ def connect(settings: Settings | None = None) -> Backend:
     return LocalBackend(settings)
 
 
-__all__ = ["AuthAPI", "Backend", "TrackingAPI", "connect"]
+__all__ = ["AuthAPI", "Backend", "MonitoringAPI", "TrackingAPI", "connect"]

@@ -6,9 +6,10 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
 from tether.auth.schemas import Level, Permission, Role, Token, TokenCreated, User
+from tether.monitoring.schemas import StoredReport
 from tether.tracking.schemas import (
     ArtifactInfo,
     Experiment,
@@ -128,11 +129,30 @@ class AuthAPI(Protocol):
     def list_permissions(self, experiment_id: str) -> list[Permission]: ...
 
 
+class MonitoringAPI(Protocol):
+    """Stored monitoring reports and suite outcomes (see MonitoringService)."""
+
+    def log_report(self, subject: str, document: Mapping[str, Any], name: str = "") -> StoredReport: ...
+    def list_reports(
+        self,
+        experiment_id: str | None = None,
+        subject: str | None = None,
+        max_results: int = 100,
+        page_token: str | None = None,
+    ) -> Page[StoredReport]: ...
+    def get_report(self, report_id: str) -> StoredReport: ...
+    def report_document(self, report_id: str) -> dict[str, Any]: ...
+    def delete_report(self, report_id: str) -> None: ...
+
+
 class Backend(Protocol):
     """One connection to tether: a local store or (later) a server."""
 
     @property
     def tracking(self) -> TrackingAPI: ...
+
+    @property
+    def monitoring(self) -> MonitoringAPI: ...
 
     @property
     def auth(self) -> AuthAPI: ...

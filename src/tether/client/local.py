@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tether.auth.service import AuthService
 from tether.config import Settings
+from tether.monitoring.service import MonitoringService
 from tether.storage.blobs import BlobStore
 from tether.storage.db import Database
 from tether.tracking.service import TrackingService
@@ -19,6 +20,7 @@ class LocalBackend:
         self._db = Database(settings.db_url)
         self.tracking = TrackingService(self._db, BlobStore(settings.blob_url, settings.blob_options))
         self.auth = AuthService(self._db)
+        self.monitoring = MonitoringService(self._db, self.tracking.artifacts.blobs, self.tracking)
 
     def close(self) -> None:
         self._db.dispose()

@@ -17,6 +17,7 @@ from pydantic import TypeAdapter
 
 from tether.client.http import HttpTransport
 from tether.client.remote_auth import RemoteAuth
+from tether.client.remote_monitoring import RemoteMonitoring
 from tether.errors import InvalidInput
 from tether.tracking.schemas import (
     ArtifactInfo,
@@ -331,6 +332,7 @@ class RemoteBackend:
         self.http = HttpTransport(uri, token, transport=transport)
         self.tracking = RemoteTracking(self.http)
         self.auth = RemoteAuth(self.http)
+        self.monitoring = RemoteMonitoring(self.http)
 
     def close(self) -> None:
         self.http.close()

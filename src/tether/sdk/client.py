@@ -13,8 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from tether.client import Backend, TrackingAPI, connect
+from tether.client import Backend, MonitoringAPI, TrackingAPI, connect
 from tether.config import Settings
+from tether.monitoring.schemas import StoredReport
 from tether.sdk import serialize
 from tether.tracking.schemas import ArtifactInfo, Experiment, Metric, Page, Run
 from tether.types import MetricPoint, RunStatus, ViewType
@@ -31,6 +32,15 @@ class Client:
     @property
     def tracking(self) -> TrackingAPI:
         return self.backend.tracking
+
+    @property
+    def monitoring(self) -> MonitoringAPI:
+        return self.backend.monitoring
+
+    def log_report(self, run_id: str, result: Any, name: str = "") -> StoredReport:
+        """Store a monitoring report or suite outcome (anything with ``as_dict()``) with a run."""
+        document = result.as_dict() if hasattr(result, "as_dict") else dict(result)
+        return self.monitoring.log_report(f"run:{run_id}", document, name)
 
     # --- experiments ----------------------------------------------------------------------------------
 

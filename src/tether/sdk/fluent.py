@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from tether.client import Backend, TrackingAPI
     from tether.config import Settings
+    from tether.monitoring.schemas import StoredReport
     from tether.sdk.buffer import MetricBuffer
     from tether.sdk.system_metrics import SystemMetricsMonitor
     from tether.tracking.schemas import Experiment, Run
@@ -380,6 +381,13 @@ def log_image(image: Any, artifact_path: str) -> None:
     from tether.sdk import serialize
 
     _log_bytes(serialize.image_bytes(image, artifact_path), artifact_path)
+
+
+def log_report(result: Any, name: str = "", run_id: str | None = None) -> StoredReport:
+    """Store a monitoring report or suite outcome with the active run (or the run ``run_id``)."""
+    document = result.as_dict() if hasattr(result, "as_dict") else dict(result)
+    subject = f"run:{run_id or _require_run().run_id}"
+    return _backend().monitoring.log_report(subject, document, name)
 
 
 # --- reading ------------------------------------------------------------------------------------------

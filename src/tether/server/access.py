@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tether.auth.schemas import Level
 from tether.errors import ConfigError, PermissionDenied
+from tether.monitoring.schemas import ReportLog
 from tether.server.credentials import Caller, identify
 from tether.tracking.schemas import RunCountsRequest, RunCreate, SearchRunsRequest
 from tether.tracking.service import TrackingService
@@ -92,6 +93,26 @@ def in_body(model: type[M], ids: Callable[[M], Sequence[str]]) -> Locator:
     return locate
 
 
+async def report_in_path(request: Request, tracking: TrackingService) -> list[str]:
+    monitoring = request.app.state.monitoring
+    return [await run_in_threadpool(monitoring.experiment_of_report, request.path_params["report_id"])]
+
+
+async def report_subject_in_body(request: Request, tracking: TrackingService) -> list[str]:
+    subject = (await in_body(ReportLog, lambda body: [body.subject])(request, tracking))[0]
+    return [await run_in_threadpool(request.app.state.monitoring.experiment_of_subject, subject)]
+
+
+async def reports_in_query(request: Request, tracking: TrackingService) -> list[str]:
+    """The experiment a report listing asks about, named directly or through its subject."""
+    query = request.query_params
+    if "experiment_id" in query:
+        return [query["experiment_id"]]
+    if "subject" in query:
+        return [await run_in_threadpool(request.app.state.monitoring.experiment_of_subject, query["subject"])]
+    return []
+
+
 # --- the declarations routes use ------------------------------------------------------------------------
 
 PUBLIC = Requirement("public")
@@ -116,6 +137,10 @@ EDIT_RUN = on_run("EDIT")
 SEARCH_RUNS = on_experiment("READ", in_body(SearchRunsRequest, lambda body: body.experiment_ids))
 COUNT_RUNS = on_experiment("READ", in_body(RunCountsRequest, lambda body: body.experiment_ids))
 CREATE_RUN = on_experiment("EDIT", in_body(RunCreate, lambda body: [body.experiment_id]))
+LOG_REPORT = on_experiment("EDIT", report_subject_in_body)
+LIST_REPORTS = on_experiment("READ", reports_in_query)
+READ_REPORT = on_experiment("READ", report_in_path)
+DELETE_REPORT = on_experiment("EDIT", report_in_path)
 
 SignedIn = Annotated[Caller, Depends(SIGNED_IN)]
 Admin = Annotated[Caller, Depends(ADMIN)]

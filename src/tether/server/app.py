@@ -13,10 +13,21 @@ from fastapi import FastAPI
 from tether.auth.ratelimit import LoginLimits
 from tether.auth.service import AuthService
 from tether.config import Settings
+from tether.monitoring.service import MonitoringService
 from tether.server.access import require_declared
 from tether.server.errors import install_error_handlers
 from tether.server.limits import BodyLimit, RequestLimits
-from tether.server.routers import artifacts, experiments, meta, permissions, runs, sessions, tokens, users
+from tether.server.routers import (
+    artifacts,
+    experiments,
+    meta,
+    permissions,
+    reports,
+    runs,
+    sessions,
+    tokens,
+    users,
+)
 from tether.storage.blobs import BlobStore
 from tether.storage.db import Database
 from tether.tracking.service import TrackingService
@@ -60,6 +71,7 @@ def create_app(
     )
     app.state.tracking = TrackingService(database, blobs)
     app.state.auth = AuthService(database, login_limits=login_limits)
+    app.state.monitoring = MonitoringService(database, blobs, app.state.tracking)
     app.state.auth_enabled = auth
     install_error_handlers(app)
     app.add_middleware(BodyLimit, limits=limits or RequestLimits())
@@ -72,6 +84,7 @@ def create_app(
         sessions.router,
         users.router,
         tokens.router,
+        reports.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     require_declared(app, documentation=[f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/docs"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tether.storage.tables.auth import api_tokens, experiment_permissions, login_failures, sessions, users
 from tether.storage.tables.meta import metadata
+from tether.storage.tables.monitoring import monitoring_reports
 from tether.storage.tables.tracking import (
     experiment_tags,
     experiments,
@@ -23,6 +24,7 @@ __all__ = [
     "login_failures",
     "metadata",
     "metric_chunks",
+    "monitoring_reports",
     "params",
     "run_tags",
     "runs",
