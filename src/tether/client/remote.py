@@ -288,9 +288,10 @@ class RemoteTracking:
                 self._fetch(run_id, entry.path, target)
 
     def _fetch(self, run_id: str, path: str, target: Path) -> Path:
-        with self.open_artifact(run_id, path) as stream, open(target, "wb") as out:
-            while chunk := stream.read(_UPLOAD_CHUNK):
-                out.write(chunk)
+        # The response's pieces go straight to the file: no reader buffer, no second copy.
+        with self.http.stream("GET", self._artifact_url(run_id, path)) as response, open(target, "wb") as out:
+            for piece in response.iter_raw(_UPLOAD_CHUNK):
+                out.write(piece)
         return target
 
     def _artifact_url(self, run_id: str, path: str) -> str:
@@ -308,7 +309,7 @@ class _ResponseReader:
 
     def __init__(self, chunks: Iterator[bytes]) -> None:
         self._chunks = chunks
-        self._buffer = b""
+        self._buffer = bytearray()
 
     def read(self, size: int = -1) -> bytes:
         while size < 0 or len(self._buffer) < size:
@@ -316,10 +317,12 @@ class _ResponseReader:
                 self._buffer += next(self._chunks)
             except StopIteration:
                 break
-        if size < 0:
-            data, self._buffer = self._buffer, b""
-        else:
-            data, self._buffer = self._buffer[:size], self._buffer[size:]
+        if size < 0 or size >= len(self._buffer):
+            data = bytes(self._buffer)
+            self._buffer.clear()
+            return data
+        data = bytes(self._buffer[:size])
+        del self._buffer[:size]
         return data
 
 
