@@ -34,6 +34,10 @@ def _face_rule(target: str) -> bool:
     )
 
 
+def _monitoring_computation(target: str) -> bool:
+    return target.startswith("tether.monitoring") and target != "tether.monitoring.service"
+
+
 RULES: list[tuple[tuple[str, ...], object]] = [
     (FOUNDATION, lambda t: t.startswith(FOUNDATION)),
     (("tether.storage",), lambda t: t.startswith((*FOUNDATION, "tether.storage"))),
@@ -42,6 +46,8 @@ RULES: list[tuple[tuple[str, ...], object]] = [
     (("tether.client.remote",), lambda t: t.startswith((*FOUNDATION, "tether.client")) or _schema_like(t)),
     (("tether.client",), _client_rule),
     (("tether.cli.server",), lambda t: _face_rule(t) or t == "tether.server.run"),
+    # Reports and suites are computations run where the data is; only storing one goes through a backend.
+    (("tether.cli.monitor",), lambda t: _face_rule(t) or _monitoring_computation(t)),
     (("tether.sdk", "tether.cli"), _face_rule),
     (
         ("tether.server",),

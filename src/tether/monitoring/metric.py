@@ -7,6 +7,7 @@ so adding a metric is one settings class and one function, with no import-time m
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -42,7 +43,9 @@ _CALCULATORS: dict[type[MetricSpec], Calculator] = {}
 _SPECS: dict[str, type[MetricSpec]] = {}
 
 
-def computes(spec: type[M]) -> Callable[[Callable[[M, Context], MetricResult]], Callable[[M, Context], MetricResult]]:
+def computes(
+    spec: type[M],
+) -> Callable[[Callable[[M, Context], MetricResult]], Callable[[M, Context], MetricResult]]:
     """Register the function that computes ``spec``."""
 
     def register(function: Callable[[M, Context], MetricResult]) -> Callable[[M, Context], MetricResult]:
@@ -69,16 +72,29 @@ def compute(spec: MetricSpec, context: Context) -> MetricResult:
     return result.model_copy(update={"settings": spec.settings()})
 
 
+BUILT_IN: dict[str, str] = {
+    "DataDrift": "tether.monitoring.drift",
+    "TargetDrift": "tether.monitoring.drift",
+    "PredictionDrift": "tether.monitoring.drift",
+    "DataQuality": "tether.monitoring.quality",
+    "ClassificationPerformance": "tether.monitoring.classification",
+    "RegressionPerformance": "tether.monitoring.regression",
+}
+"""Where each built-in metric is defined, so a name read from a file registers its module on first use."""
+
+
 def metric_from_settings(settings: dict[str, Any]) -> MetricSpec:
     """The inverse of ``MetricSpec.settings``: used to load reports and YAML suites."""
     fields = dict(settings)
     name = fields.pop("type", None)
+    if str(name) not in _SPECS and str(name) in BUILT_IN:
+        importlib.import_module(BUILT_IN[str(name)])
     spec = _SPECS.get(str(name))
     if spec is None:
-        known = ", ".join(sorted(_SPECS))
+        known = ", ".join(metric_types())
         raise InvalidInput(f"unknown metric type {name!r}; known types: {known}")
     return spec.model_validate(fields)
 
 
 def metric_types() -> list[str]:
-    return sorted(_SPECS)
+    return sorted({*_SPECS, *BUILT_IN})

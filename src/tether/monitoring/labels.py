@@ -1,0 +1,91 @@
+"""Class labels as text, so a target of ints and a prediction of floats (1 and 1.0) name the same class.
+
+A class is named the way a person writes it: integral numbers without a decimal point, booleans as
+``True``/``False``. Those names are the ``<class>`` in figure keys such as ``precision.1``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from tether.monitoring.sources import as_float
+
+StrArray = npt.NDArray[np.str_]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+
+_EXACT_INTEGERS = 2.0**53
+
+
+def label_name(value: object) -> str:
+    """The name of one class label."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < _EXACT_INTEGERS:
+        return str(int(value))
+    return str(value)
+
+
+def label_keys(array: pa.ChunkedArray | pa.Array) -> tuple[StrArray, BoolArray]:
+    """Every value's class name, and which values are present (not null or NaN)."""
+    if pa.types.is_dictionary(array.type):
+        array = array.cast(array.type.value_type)
+    kind = array.type
+    if pa.types.is_boolean(kind):
+        flags = as_float(array)
+        present = ~np.isnan(flags)
+        return np.where(flags == 1.0, "True", "False").astype(np.str_), present
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+        numbers = as_float(array)
+        present = ~np.isnan(numbers)
+        integral = present & (np.abs(np.where(present, numbers, 0.0)) < _EXACT_INTEGERS)
+        integral &= np.where(integral, numbers, 0.0) % 1 == 0
+        as_ints = np.where(integral, numbers, 0.0).astype(np.int64).astype(np.str_)
+        return np.where(integral, as_ints, numbers.astype(np.str_)), present
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        array = array.cast(pa.string())
+    values = np.asarray(array.to_numpy(zero_copy_only=False), dtype=object)
+    present = np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    return np.where(present, values, "").astype(np.str_), present
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """Target and predicted labels as codes into one sorted list of class names."""
+
+    classes: list[str]
+    truth: IntArray
+    predicted: IntArray
+    dropped: int
+
+    @property
+    def kept(self) -> int:
+        return int(self.truth.size)
+
+
+def encode_labels(target: pa.ChunkedArray, prediction: pa.ChunkedArray) -> Encoded:
+    """Rows with both labels, coded by class; classes sort numerically when every name is a number."""
+    truth, truth_present = label_keys(target)
+    predicted, predicted_present = label_keys(prediction)
+    both = truth_present & predicted_present
+    truth, predicted = truth[both], predicted[both]
+    names, codes = np.unique(np.concatenate([truth, predicted]), return_inverse=True)
+    order = sorted(range(len(names)), key=lambda i: _sort_key(str(names[i])))
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[order] = np.arange(len(names))
+    coded = rank[codes]
+    return Encoded(
+        classes=[str(names[i]) for i in order],
+        truth=coded[: truth.size],
+        predicted=coded[truth.size :],
+        dropped=int((~both).sum()),
+    )
+
+
+def _sort_key(name: str) -> tuple[int, float, str]:
+    try:
+        return (0, float(name), name)
+    except ValueError:
+        return (1, 0.0, name)

@@ -1,0 +1,150 @@
+"""``tether monitor``: reports and suites from Parquet and CSV files, and the exit codes CI relies on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from tests.cli.runner import Cli
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    rng = np.random.default_rng(0)
+    n = 600
+    y = rng.integers(0, 2, n)
+    ref = pd.DataFrame(
+        {
+            "age": rng.normal(40, 10, n),
+            "city": rng.choice(["a", "b", "c"], n),
+            "churned": y,
+            "score": np.clip(y * 0.5 + rng.random(n) * 0.5, 0, 1),
+        }
+    )
+    cur = ref.copy()
+    cur.loc[:59, "age"] = np.nan
+    ref.to_parquet(tmp_path / "ref.parquet")
+    cur.to_csv(tmp_path / "cur.csv", index=False)
+    (tmp_path / "pass.yaml").write_text(
+        "tests:\n"
+        "  - {type: DuplicatedRowsShare, eq: 0}\n"
+        "  - {type: Metric, name: roc_auc, gte: {relative: -0.05}}\n"
+        "  - {type: NewCategoriesShare, column: city, lt: 0.01}\n"
+    )
+    (tmp_path / "fail.yaml").write_text(
+        "tests:\n  - {type: MissingShare, column: age, lt: 0.05}\n  - {type: DuplicatedRowsShare, eq: 0}\n"
+    )
+    return tmp_path
+
+
+def _args(files: Path, *extra: str) -> list[str]:
+    return ["-r", str(files / "ref.parquet"), "-c", str(files / "cur.csv"), *extra]
+
+
+def test_report_prints_figures_and_writes_html(sqlite_cli: Cli, files: Path) -> None:
+    out = files / "report.html"
+    result = sqlite_cli("monitor", "report", *_args(files, "-t", "churned", "-p", "score", "-o", str(out)))
+    assert result.exit_code == 0, result.stderr
+    assert "current rows: 600" in result.stdout
+    assert "missing_share" in result.stdout and "roc_auc" in result.stdout
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and 'class="chart"' in page
+
+
+def test_report_json_and_chosen_metric(sqlite_cli: Cli, files: Path) -> None:
+    out = files / "report.json"
+    result = sqlite_cli(
+        "monitor", "report", *_args(files, "--metric", "DataQuality", "-o", str(out), "--json")
+    )
+    assert result.exit_code == 0, result.stderr
+    printed = json.loads(result.stdout)
+    assert [m["metric"] for m in printed["metrics"]] == ["DataQuality"]
+    assert json.loads(out.read_text())["metrics"][0]["values"]["missing_share.age"] == pytest.approx(0.1)
+
+
+def test_default_metrics_add_performance_when_target_and_prediction_are_given(
+    sqlite_cli: Cli, files: Path
+) -> None:
+    plain = json.loads(sqlite_cli("monitor", "report", *_args(files, "--json")).stdout)
+    assert [m["metric"] for m in plain["metrics"]] == ["DataDrift", "DataQuality"]
+    scored = json.loads(
+        sqlite_cli("monitor", "report", *_args(files, "-t", "churned", "-p", "score", "--json")).stdout
+    )
+    assert [m["metric"] for m in scored["metrics"]] == [
+        "DataDrift",
+        "DataQuality",
+        "ClassificationPerformance",
+    ]
+
+
+def test_check_passes_with_exit_0(sqlite_cli: Cli, files: Path) -> None:
+    suite = str(files / "pass.yaml")
+    result = sqlite_cli("monitor", "check", "-s", suite, *_args(files, "-t", "churned", "-p", "score"))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "3 passed, 0 failed, 0 errors (PASSED)" in result.stdout
+
+
+def test_check_fails_with_exit_1_and_writes_the_page(sqlite_cli: Cli, files: Path) -> None:
+    out = files / "suite.html"
+    result = sqlite_cli("monitor", "check", "-s", str(files / "fail.yaml"), *_args(files, "-o", str(out)))
+    assert result.exit_code == 1
+    assert "FAIL" in result.stdout and "missing_share.age = 0.1, expected < 0.05" in result.stdout
+    assert "1 passed, 1 failed, 0 errors (FAILED)" in result.stdout
+    assert 'class="badge fail"' in out.read_text(encoding="utf-8")
+
+
+def test_check_json_and_a_test_that_cannot_be_evaluated(sqlite_cli: Cli, files: Path) -> None:
+    suite = files / "error.yaml"
+    suite.write_text("tests: [{type: RocAuc, gte: 0.5}]\n")
+    result = sqlite_cli("monitor", "check", "-s", str(suite), *_args(files, "--json"))
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert document["summary"] == {"pass": 0, "fail": 0, "error": 1, "total": 1}
+    assert "needs a target" in document["tests"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-r", "missing.parquet", "-c", "cur.csv"], "error: the reference data file"),
+        (["-r", "ref.parquet", "-c", "bad.csv"], "is not readable CSV"),
+        (["-r", "ref.parquet", "-c", "cur.csv", "-t", "nope"], "column 'nope' is in neither"),
+    ],
+)
+def test_bad_input_is_exit_1_with_one_line(
+    sqlite_cli: Cli, files: Path, args: list[str], message: str
+) -> None:
+    (files / "bad.csv").write_text("a,b\n1,2\n1,2,3\n")
+    located = [str(files / a) if a.endswith((".parquet", ".csv")) else a for a in args]
+    result = sqlite_cli("monitor", "report", *located)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_bad_suite_file_is_exit_1(sqlite_cli: Cli, files: Path) -> None:
+    suite = files / "typo.yaml"
+    suite.write_text("tests: [{type: MissingShare, colum: age, lt: 0.1}]\n")
+    result = sqlite_cli("monitor", "check", "-s", str(suite), *_args(files))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "error: tests[0] (MissingShare): colum: unknown field"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [["--bogus"], ["-o", "out.txt"], ["--metric", "Nope"]],
+)
+def test_usage_errors_are_exit_2(sqlite_cli: Cli, files: Path, extra: list[str]) -> None:
+    result = sqlite_cli("monitor", "report", *_args(files, *extra))
+    assert result.exit_code == 2
+    assert "tether monitor report --help" in result.stderr
+
+
+def test_help_has_examples(sqlite_cli: Cli) -> None:
+    for verb in ("report", "check"):
+        result = sqlite_cli("monitor", verb, "--help")
+        assert result.exit_code == 0
+        assert f"tether monitor {verb}" in result.stdout and "Example" in result.stdout

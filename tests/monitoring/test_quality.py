@@ -1,0 +1,165 @@
+"""DataQuality against pandas closed forms, in memory and batch by batch from Parquet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from tether.monitoring.context import Context
+from tether.monitoring.mapping import ColumnMapping, resolve
+from tether.monitoring.metric import compute
+from tether.monitoring.quality import DataQuality
+from tether.monitoring.report import Report
+from tether.monitoring.results import Matrix, MetricResult, NotComputed, Table
+from tether.monitoring.sources import Dataset
+from tether.monitoring.tallies import Frequencies, Moments
+
+
+def _frames(n: int = 3000) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(0)
+    ref = pd.DataFrame(
+        {
+            "age": rng.normal(40, 10, n),
+            "income": rng.lognormal(10, 1, n),
+            "city": rng.choice(["paris", "lyon", "nice"], n),
+            "flag": np.where(rng.random(n) < 0.97, "a", "b"),
+            "one": np.ones(n),
+        }
+    )
+    ref["spend"] = ref["income"] * 0.1 + rng.normal(0, 1000, n)
+    cur = ref.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    cur["age"] = cur["age"] + 15
+    cur.loc[:299, "income"] = np.nan
+    cur.loc[:59, "city"] = "berlin"
+    cur.loc[60:89, "city"] = "rome"
+    cur["spend"] = -cur["spend"]
+    cur.iloc[1000:1100] = cur.iloc[2000:2100].to_numpy()
+    return ref, cur
+
+
+def _run(ref: object, cur: object, **settings: object) -> MetricResult:
+    return Report([DataQuality(**settings)]).run(ref, cur).metrics[0]  # type: ignore[arg-type]
+
+
+def test_figures_match_pandas() -> None:
+    ref, cur = _frames()
+    result = _run(ref, cur)
+    v, r = result.values, result.reference_values
+    assert v["missing_share.income"] == pytest.approx(cur["income"].isna().mean())
+    assert r["missing_share.income"] == 0.0
+    assert v["missing_share"] == pytest.approx(cur.isna().to_numpy().mean())
+    inside = cur["age"].between(ref["age"].min(), ref["age"].max())
+    assert v["out_of_range_share.age"] == pytest.approx(1 - inside.mean())
+    assert v["out_of_range_share.one"] == 0.0
+    new = ~cur["city"].isin(ref["city"].unique())
+    assert v["new_categories_share.city"] == pytest.approx(new.mean())
+    assert v["duplicated_rows_share"] == pytest.approx(cur.duplicated().mean())
+    assert r["duplicated_rows_share"] == pytest.approx(ref.duplicated().mean())
+    assert v["constant_columns"] == 1
+    assert v["almost_constant_columns"] == 2  # "one", and "flag" at ~97%
+    assert v["type_mismatches"] == 0
+    before, after = (
+        ref[["age", "income", "one", "spend"]].corr(),
+        cur[["age", "income", "one", "spend"]].corr(),
+    )
+    assert v["max_correlation_change"] == pytest.approx(np.nanmax(np.abs((after - before).to_numpy())))
+    matrix = next(i for i in result.items if isinstance(i, Matrix))
+    assert matrix.row_labels == ["age", "income", "one", "spend"]
+    assert matrix.values[1][3] == pytest.approx(after.loc["income", "spend"] - before.loc["income", "spend"])
+    columns = next(i for i in result.items if isinstance(i, Table) and i.name == "columns")
+    city = next(row for row in columns.rows if row[0] == "city")
+    assert city[8] == "berlin, rome"
+
+
+def test_parquet_read_in_small_batches_gives_the_same_figures(tmp_path: Path) -> None:
+    ref, cur = _frames()
+    for name, frame in (("ref", ref), ("cur", cur)):
+        pq.write_table(
+            pa.Table.from_pandas(frame, preserve_index=False),
+            tmp_path / f"{name}.parquet",
+            row_group_size=500,
+        )
+    whole = _run(ref, cur)
+    reference = Dataset.of(tmp_path / "ref.parquet", "reference", batch_rows=333)
+    current = Dataset.of(tmp_path / "cur.parquet", "current", batch_rows=333)
+    context = Context(reference, current, resolve(ColumnMapping(), reference, current))
+    batched = compute(DataQuality(), context)
+    assert batched.values.keys() == whole.values.keys()
+    for key, value in whole.values.items():
+        assert batched.values[key] == pytest.approx(value, rel=1e-9, abs=1e-12), key
+
+
+def test_type_mismatch_and_one_sided_columns() -> None:
+    ref = pd.DataFrame({"a": [1, 2, 3], "b": ["x", "y", "z"], "gone": [1, 2, 3]})
+    cur = pd.DataFrame({"a": ["1", "2", "3"], "b": ["x", "y", "y"], "new": [1, 2, 3]})
+    result = _run(ref, cur)
+    assert result.values["type_mismatches"] == 1
+    one_sided = next(i for i in result.items if isinstance(i, Table) and i.name == "unmatched_columns")
+    assert one_sided.rows == [["gone", "reference"], ["new", "current"]]
+
+
+def test_one_numeric_column_has_no_correlation() -> None:
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": ["x", "y", "z"]})
+    result = _run(frame, frame)
+    assert "max_correlation_change" not in result.values
+    assert any(isinstance(i, NotComputed) and i.name == "correlation_changes" for i in result.items)
+
+
+def test_all_missing_column_is_constant_without_warnings() -> None:
+    frame = pd.DataFrame({"a": [np.nan, np.nan, np.nan], "b": [1.0, 2.0, 3.0], "c": [2.0, 1.0, 0.0]})
+    result = _run(frame, frame)
+    assert result.values["missing_share.a"] == 1.0
+    assert result.values["constant_columns"] == 1
+    assert "out_of_range_share.a" not in result.values
+    assert result.values["max_correlation_change"] == 0.0
+
+
+def test_columns_setting_limits_and_checks_names() -> None:
+    ref, cur = _frames(200)
+    result = _run(ref, cur, columns=["city"])
+    assert [k for k in result.values if k.startswith("missing_share.")] == ["missing_share.city"]
+    bad = _run(ref, cur, columns=["nope"])
+    assert isinstance(bad.items[0], NotComputed) and "nope" in bad.items[0].reason
+
+
+def test_frequencies_past_the_cap_stay_within_the_misra_gries_bound() -> None:
+    rng = np.random.default_rng(3)
+    values = np.concatenate([np.zeros(5000), rng.integers(1, 100_000, 5000)]).astype(np.int64)
+    rng.shuffle(values)
+    tally = Frequencies(cap=50)
+    for start in range(0, values.size, 700):
+        tally.add(pa.array(values[start : start + 700]))
+    assert not tally.exact
+    assert 5000 - values.size / 51 <= tally.top() <= 5000
+    exact = Frequencies()
+    exact.add(pa.array(["a", None, "a", "b"]))
+    assert exact.exact and exact.top() == 2 and exact.distinct == 2
+
+
+def test_moments_match_numpy_with_large_offsets_and_gaps() -> None:
+    rng = np.random.default_rng(4)
+    x = rng.normal(1e9, 1, 2000)
+    y = (x - 1e9) * 2 + rng.normal(0, 1, 2000)
+    y[::7] = np.nan
+    moments = Moments(2)
+    matrix = np.column_stack([x, y])
+    for start in range(0, 2000, 300):
+        moments.add(matrix[start : start + 300])
+    keep = ~np.isnan(y)
+    expected = np.corrcoef(x[keep], y[keep])[0, 1]
+    assert moments.correlation()[0, 1] == pytest.approx(expected, rel=1e-9)
+
+
+def test_high_cardinality_columns_are_sampled_but_keep_their_top_share() -> None:
+    rng = np.random.default_rng(5)
+    values = np.where(rng.random(400_000) < 0.96, 0.0, rng.normal(size=400_000))
+    tally = Frequencies(cap=1000)
+    for start in range(0, values.size, 50_000):
+        tally.add(pa.array(values[start : start + 50_000]))
+    assert not tally.exact
+    assert tally.top() / values.size == pytest.approx(np.mean(values == 0.0), abs=0.005)
