@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from tests.cli.runner import Cli
+from tests.cli.runner import Cli, Store
 
 
 @pytest.fixture
@@ -148,3 +148,29 @@ def test_help_has_examples(sqlite_cli: Cli) -> None:
         result = sqlite_cli("monitor", verb, "--help")
         assert result.exit_code == 0
         assert f"tether monitor {verb}" in result.stdout and "Example" in result.stdout
+
+
+def test_results_are_kept_with_a_run_and_listed(cli: Cli, store: Store, files: Path) -> None:
+    run_a = store.runs["a"]
+    kept = cli(
+        "monitor", "check", "-s", str(files / "fail.yaml"), *_args(files), "--run", run_a, "--name", "gate"
+    )
+    assert kept.exit_code == 1 and f"with run {run_a}" in kept.stderr
+    report = cli("monitor", "report", *_args(files, "--metric", "DataDrift", "--run", run_a))
+    assert report.exit_code == 0, report.stderr
+    listed = cli("monitor", "ls", "--run", run_a)
+    assert listed.exit_code == 0 and "FAIL" in listed.stdout and "1/2 passed" in listed.stdout
+    documents = json.loads(cli("monitor", "ls", "--experiment", store.churn_name, "--json").stdout)
+    assert [(d["name"], d["kind"], d["status"]) for d in documents] == [
+        ("report", "report", None),
+        ("gate", "suite", "fail"),
+    ]
+
+
+def test_keeping_with_a_missing_run_fails_with_one_line(cli: Cli, files: Path) -> None:
+    result = cli("monitor", "report", *_args(files, "--metric", "DataDrift", "--run", "0" * 32))
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_listing_needs_a_run_or_an_experiment(sqlite_cli: Cli) -> None:
+    assert sqlite_cli("monitor", "ls").exit_code == 2

@@ -69,6 +69,17 @@ Output = Annotated[
         show_default=False,
     ),
 ]
+KeepWith = Annotated[
+    str | None,
+    typer.Option(
+        "--run",
+        metavar="RUN_ID",
+        help="Also keep the result with this run (in the store TETHER_HOME or TETHER_URI points at), "
+        "where the web UI shows it on the run's page.",
+        show_default=False,
+    ),
+]
+Name = Annotated[str, typer.Option("--name", help="The name the kept result is listed under.")]
 
 
 @app.command(
@@ -98,6 +109,8 @@ def report(
         ),
     ] = None,
     out: Output = None,
+    run_id: KeepWith = None,
+    name: Name = "report",
     as_json: Json = False,
 ) -> None:
     """Compute a monitoring report and print its headline figures (or write it to a file)."""
@@ -108,6 +121,7 @@ def report(
     context = _context(reference, current, target, prediction)
     result = run_metrics(chosen or _default_metrics(context), context)
     _write(result, out)
+    _keep(result, run_id, name)
     if as_json:
         output.print_json(result.as_dict())
         return
@@ -144,6 +158,8 @@ def check(
     target: Target = None,
     prediction: Prediction = None,
     out: Output = None,
+    run_id: KeepWith = None,
+    name: Name = "suite",
     as_json: Json = False,
 ) -> None:
     """Run a test suite; exit 1 when any test fails."""
@@ -156,6 +172,7 @@ def check(
     context = _context(reference, current, target, prediction)
     outcome = judge(tests.tests, run_metrics(tests.metrics(), context))
     _write(outcome, out)
+    _keep(outcome, run_id, name)
     if as_json:
         output.print_json(outcome.as_dict())
     else:
@@ -164,6 +181,77 @@ def check(
             output.note(f"wrote {out}")
     if not outcome.passed:
         raise typer.Exit(1)
+
+
+@app.command(
+    "ls",
+    epilog="""Examples:
+
+\b
+  tether monitor ls --run 0123456789abcdef0123456789abcdef
+  tether monitor ls --experiment churn --json""",
+)
+def list_reports(
+    run_id: Annotated[
+        str | None,
+        typer.Option("--run", metavar="RUN_ID", help="Reports kept with this run.", show_default=False),
+    ] = None,
+    experiment: Annotated[
+        str | None,
+        typer.Option(
+            "--experiment", "-e", help="Reports of this experiment (id or name).", show_default=False
+        ),
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """List kept reports and suite outcomes, newest first, with pass/fail at a glance."""
+    if (run_id is None) == (experiment is None):
+        raise typer.BadParameter("give one of them", param_hint="'--run' / '--experiment'")
+    from tether.cli.experiments import resolve
+    from tether.cli.session import connected
+
+    with connected() as backend:
+        if run_id is not None:
+            page = backend.monitoring.list_reports(subject=f"run:{run_id}", max_results=1000)
+        else:
+            found = resolve(backend.tracking, str(experiment))
+            page = backend.monitoring.list_reports(experiment_id=found.experiment_id, max_results=1000)
+    if as_json:
+        output.print_json([output.with_times(r.model_dump(), "created_at") for r in page.items])
+        return
+    styles = {"pass": "green", "fail": "bold red"}
+    rows: list[list[output.Cell]] = [
+        [
+            r.report_id,
+            r.name,
+            r.kind,
+            (r.status.upper(), styles[r.status]) if r.status else "",
+            _headline(r.summary),
+            output.local_time(r.created_at),
+            r.subject,
+        ]
+        for r in page.items
+    ]
+    output.print_table(
+        ["id", "name", "kind", "status", "headline", "created", "subject"], rows, no_wrap=["id"]
+    )
+
+
+def _headline(summary: dict[str, Any]) -> str:
+    if "total" in summary:
+        return f"{summary.get('pass', 0)}/{summary['total']} passed"
+    share = summary.get("share_of_drifted_columns")
+    return "" if share is None else f"{output.number(float(share) * 100)}% of columns drifted"
+
+
+def _keep(result: ReportResult | SuiteOutcome, run_id: str | None, name: str) -> None:
+    if run_id is None:
+        return
+    from tether.cli.session import connected
+
+    with connected() as backend:
+        stored = backend.monitoring.log_report(f"run:{run_id}", result.as_dict(), name)
+    output.note(f"kept as report {stored.report_id} with run {run_id}")
 
 
 def _check_output(out: Path | None) -> None:
