@@ -11,6 +11,7 @@ from sklearn import metrics as sk
 
 from tether.monitoring import curves
 from tether.monitoring.classification import ClassificationPerformance
+from tether.monitoring.mapping import ColumnMapping
 from tether.monitoring.report import Report
 from tether.monitoring.results import Curve, Matrix, MetricResult, NotComputed
 
@@ -167,3 +168,14 @@ def test_no_prediction_column_in_current_is_not_computed() -> None:
     assert result.values == {}
     assert isinstance(result.items[0], NotComputed)
     assert "score" in result.items[0].reason
+
+
+def test_a_continuous_target_read_as_classes_is_not_computed() -> None:
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"y": rng.normal(size=3000), "p": rng.normal(size=3000), "x": rng.normal(size=3000)})
+    mapping = ColumnMapping(task="classification")
+    result = Report([ClassificationPerformance()]).run(
+        frame, frame, target="y", prediction="p", mapping=mapping
+    )
+    reasons = [item.reason for item in result.metrics[0].items if isinstance(item, NotComputed)]
+    assert reasons and "distinct labels" in reasons[0] and "RegressionPerformance" in reasons[0]

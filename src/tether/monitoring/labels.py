@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from tether.errors import InvalidData
 from tether.monitoring.sources import as_float
 
 StrArray = npt.NDArray[np.str_]
@@ -65,6 +66,10 @@ class Encoded:
         return int(self.truth.size)
 
 
+MAX_CLASSES = 1000
+"""More labels than this is almost always a continuous target read as classes (a huge confusion matrix)."""
+
+
 def encode_labels(target: pa.ChunkedArray, prediction: pa.ChunkedArray) -> Encoded:
     """Rows with both labels, coded by class; classes sort numerically when every name is a number."""
     truth, truth_present = label_keys(target)
@@ -72,6 +77,11 @@ def encode_labels(target: pa.ChunkedArray, prediction: pa.ChunkedArray) -> Encod
     both = truth_present & predicted_present
     truth, predicted = truth[both], predicted[both]
     names, codes = np.unique(np.concatenate([truth, predicted]), return_inverse=True)
+    if len(names) > MAX_CLASSES:
+        raise InvalidData(
+            f"the target and prediction hold {len(names):,} distinct labels; classification metrics take at "
+            f"most {MAX_CLASSES} classes (is this a regression task? use RegressionPerformance)"
+        )
     order = sorted(range(len(names)), key=lambda i: _sort_key(str(names[i])))
     rank = np.empty(len(names), dtype=np.int64)
     rank[order] = np.arange(len(names))
