@@ -55,6 +55,8 @@ class ResolvedMapping(BaseModel):
     id: str | None
     task: Task | None
     pos_label: str | int | bool
+    exclude: list[str] = Field(default_factory=list)
+    """Columns the user left out of every metric."""
 
     def columns_of(self, kind: ColumnKind) -> list[str]:
         return [name for name, found in self.kinds.items() if found == kind]
@@ -82,7 +84,7 @@ def resolve(mapping: ColumnMapping, reference: Dataset, current: Dataset) -> Res
         if name not in current.columns:
             continue
         kinds[name] = explicit.get(name) or infer_kind(reference, name)
-    task = mapping.task or _infer_task(mapping.target, reference if mapping.target in reference.columns else current)
+    task = mapping.task or _infer_task(mapping.target, _task_source(mapping.target, reference, current))
     return ResolvedMapping(
         kinds=kinds,
         target=mapping.target,
@@ -90,6 +92,7 @@ def resolve(mapping: ColumnMapping, reference: Dataset, current: Dataset) -> Res
         id=mapping.id,
         task=task if mapping.target or predictions else None,
         pos_label=mapping.pos_label,
+        exclude=list(mapping.exclude),
     )
 
 
@@ -101,6 +104,8 @@ def missing_columns(reference: Dataset, current: Dataset) -> tuple[list[str], li
 
 def infer_kind(data: Dataset, column: str) -> ColumnKind:
     """A column's kind from its Arrow type; strings are text when long on average, else categorical."""
+    if data.profile is not None and column in data.profile.kinds:
+        return data.profile.kinds[column]
     kind = data.type_of(column)
     if pa.types.is_dictionary(kind):
         kind = kind.value_type
@@ -126,9 +131,18 @@ def _mean_length(data: Dataset, column: str) -> float:
     return float(mean or 0.0)
 
 
+def _task_source(target: str | None, reference: Dataset, current: Dataset) -> Dataset:
+    """The data to infer the task from: the reference, unless it lacks the target or its rows (a profile)."""
+    if target in reference.columns and (reference.profile is None or target not in current.columns):
+        return reference
+    return current
+
+
 def _infer_task(target: str | None, reference: Dataset) -> Task | None:
     if target is None:
         return None
+    if reference.profile is not None:
+        return reference.profile.task
     kind = reference.type_of(target)
     if pa.types.is_floating(kind):
         return "regression"
@@ -149,13 +163,19 @@ def _explicit_kinds(mapping: ColumnMapping) -> dict[str, ColumnKind]:
 
 
 def _declared(mapping: ColumnMapping) -> list[str]:
-    return [name for kind in ("numeric", "categorical", "text", "datetime") for name in getattr(mapping, kind) or []]
+    return [
+        name
+        for kind in ("numeric", "categorical", "text", "datetime")
+        for name in getattr(mapping, kind) or []
+    ]
 
 
 def _require_column(name: str, reference: Dataset, current: Dataset) -> None:
     for data in (reference, current):
         if name not in data.columns:
-            raise InvalidData(f"column {name!r} is not in the {data.name} data (it has {_preview(data.columns)})")
+            raise InvalidData(
+                f"column {name!r} is not in the {data.name} data (it has {_preview(data.columns)})"
+            )
 
 
 def _preview(columns: list[str]) -> str:

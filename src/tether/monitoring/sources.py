@@ -21,8 +21,10 @@ from tether.errors import InvalidData
 if TYPE_CHECKING:
     import pandas as pd
 
-DataLike = Union["pd.DataFrame", pa.Table, str, Path, "Dataset"]
-"""What a report accepts as reference or current data."""
+    from tether.monitoring.profile import ReferenceProfile
+
+DataLike = Union["pd.DataFrame", pa.Table, str, Path, "Dataset", "ReferenceProfile"]
+"""What a report accepts as reference or current data (a saved profile stands in for a reference)."""
 
 DEFAULT_BATCH_ROWS = 262_144
 
@@ -38,8 +40,11 @@ class Dataset:
         table: pa.Table | None = None,
         parquet: pq.ParquetFile | None = None,
         batch_rows: int = DEFAULT_BATCH_ROWS,
+        profile: ReferenceProfile | None = None,
     ) -> None:
         self.name = name
+        self.profile = profile
+        """Set when this side is a saved summary: no rows to read, only the profile's summaries."""
         self.schema = schema
         self.num_rows = num_rows
         self._table = table
@@ -49,8 +54,12 @@ class Dataset:
     @classmethod
     def of(cls, data: DataLike, name: str, batch_rows: int = DEFAULT_BATCH_ROWS) -> Dataset:
         """Wrap ``data``; a path is opened lazily as Parquet (only its footer is read here)."""
+        from tether.monitoring.profile import ReferenceProfile
+
         if isinstance(data, Dataset):
             return data
+        if isinstance(data, ReferenceProfile):
+            return data.as_dataset(name)
         if isinstance(data, pa.Table):
             return cls(name, data.schema, data.num_rows, table=data, batch_rows=batch_rows)
         if isinstance(data, (str, Path)):
@@ -70,7 +79,9 @@ class Dataset:
         try:
             parquet = pq.ParquetFile(path)
         except (pa.ArrowInvalid, OSError) as error:
-            raise InvalidData(f"the {name} data file {str(path)!r} is not readable Parquet: {error}") from None
+            raise InvalidData(
+                f"the {name} data file {str(path)!r} is not readable Parquet: {error}"
+            ) from None
         schema = parquet.schema_arrow
         return cls(name, schema, parquet.metadata.num_rows, parquet=parquet, batch_rows=batch_rows)
 
@@ -88,7 +99,10 @@ class Dataset:
             table = self._table.select(wanted) if wanted is not None else self._table
             yield from table.to_batches(max_chunksize=self.batch_rows)
             return
-        assert self._parquet is not None
+        if self._parquet is None:
+            raise InvalidData(
+                f"the {self.name} data is a saved profile (summaries only), and this needs its rows"
+            )
         yield from self._parquet.iter_batches(batch_size=self.batch_rows, columns=wanted)
 
     def column_values(self, column: str) -> pa.ChunkedArray:
@@ -119,4 +133,6 @@ def _table_from_pandas(frame: pd.DataFrame, name: str) -> pa.Table:
     try:
         return pa.Table.from_pandas(frame, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
-        raise InvalidData(f"the {name} data has a column with mixed types that cannot be read: {error}") from None
+        raise InvalidData(
+            f"the {name} data has a column with mixed types that cannot be read: {error}"
+        ) from None

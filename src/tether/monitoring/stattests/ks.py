@@ -1,0 +1,27 @@
+"""Two-sample Kolmogorov–Smirnov test: the largest gap between the two CDFs, as a p-value."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+from tether.monitoring.stattests import binning
+from tether.monitoring.stattests.base import NumericData, StatTest
+
+
+def ks_p_value(data: NumericData) -> float:
+    """SciPy's ``ks_2samp`` on the values when kept whole; else the same asymptotic p-value on bins."""
+    if data.reference_values is not None and data.current_values is not None:
+        return float(stats.ks_2samp(data.reference_values, data.current_values).pvalue)
+    statistic = binning.ks_statistic(data.binned)
+    n, m = data.binned.reference_total, data.binned.current_total
+    return float(np.clip(stats.kstwo.sf(statistic, round(n * m / (n + m))), 0.0, 1.0))
+
+
+KS = StatTest(
+    name="ks",
+    title="Kolmogorov–Smirnov p-value",
+    kind="p_value",
+    default_threshold=0.05,
+    numeric=ks_p_value,
+)
