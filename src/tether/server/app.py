@@ -28,6 +28,7 @@ from tether.server.routers import (
     tokens,
     users,
 )
+from tether.server.ui import mount_ui
 from tether.storage.blobs import BlobStore
 from tether.storage.db import Database
 from tether.tracking.service import TrackingService
@@ -88,6 +89,7 @@ def create_app(
     ):
         app.include_router(router, prefix=API_PREFIX)
     require_declared(app, documentation=[f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/docs"])
+    mount_ui(app)  # last, and after the API's access check: public static files, never /api/ (see ui.py)
     if auth and app.state.auth.count_users() == 0:
         log.warning(
             "authentication is on but there are no users yet: create the first admin on this store with "

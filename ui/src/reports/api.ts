@@ -1,0 +1,60 @@
+/** Stored monitoring reports over the REST API: listings per experiment or run, one report, its document. */
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+
+import { api, unwrap } from '../api/client'
+import { ApiError } from '../api/errors'
+import { readDocument, UnreadableDocument } from './document'
+
+/** Reports per request; a run rarely has more, an experiment's list loads more on demand. */
+export const PAGE_SIZE = 100
+
+export type ReportScope = { experimentId: string } | { subject: string }
+
+export const reportsKey = ['reports'] as const
+
+function scopeQuery(scope: ReportScope) {
+  return 'experimentId' in scope ? { experiment_id: scope.experimentId } : { subject: scope.subject }
+}
+
+/** Newest first, page by page. */
+export function useReportPages(scope: ReportScope) {
+  return useInfiniteQuery({
+    queryKey: [...reportsKey, 'list', scope],
+    queryFn: ({ pageParam, signal }) =>
+      unwrap(
+        api.GET('/api/v1/reports', {
+          params: { query: { ...scopeQuery(scope), max_results: PAGE_SIZE, page_token: pageParam } },
+          signal,
+        }),
+      ),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_page_token ?? undefined,
+  })
+}
+
+export function useReport(reportId: string) {
+  return useQuery({
+    queryKey: [...reportsKey, 'one', reportId],
+    queryFn: () => unwrap(api.GET('/api/v1/reports/{report_id}', { params: { path: { report_id: reportId } } })),
+  })
+}
+
+/** The whole document, checked; a stored report never changes, so it is fetched once. */
+export function useReportDocument(reportId: string) {
+  return useQuery({
+    queryKey: [...reportsKey, 'document', reportId],
+    queryFn: async ({ signal }) =>
+      readDocument(await unwrap(api.GET('/api/v1/reports/{report_id}/document', { params: { path: { report_id: reportId } }, signal }))),
+    staleTime: Infinity,
+    retry: (failures, error) =>
+      !(error instanceof UnreadableDocument) && !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 2,
+  })
+}
+
+export function useDeleteReport() {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: (reportId: string) => unwrap(api.DELETE('/api/v1/reports/{report_id}', { params: { path: { report_id: reportId } } })),
+    onSettled: () => client.invalidateQueries({ queryKey: [...reportsKey, 'list'] }),
+  })
+}
