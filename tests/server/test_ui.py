@@ -41,18 +41,18 @@ class Client:
     def __init__(self, app: FastAPI) -> None:
         self.app = app
 
-    def request(self, method: str, path: str) -> httpx.Response:
+    def request(self, method: str, path: str, headers: dict[str, str] | None = None) -> httpx.Response:
         async def send() -> httpx.Response:
             transport = httpx.ASGITransport(app=self.app)
             async with httpx.AsyncClient(transport=transport, base_url="http://ui.test") as client:
-                response = await client.request(method, path)
+                response = await client.request(method, path, headers=headers)
                 await response.aread()
                 return response
 
         return asyncio.run(send())
 
-    def get(self, path: str) -> httpx.Response:
-        return self.request("GET", path)
+    def get(self, path: str, headers: dict[str, str] | None = None) -> httpx.Response:
+        return self.request("GET", path, headers)
 
     def head(self, path: str) -> httpx.Response:
         return self.request("HEAD", path)
@@ -111,6 +111,17 @@ def test_hashed_assets_are_cached_for_a_year(client: Client) -> None:
     assert response.text == SCRIPT
     assert "javascript" in response.headers["content-type"]
     assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_text_files_go_gzipped_to_browsers_that_accept_it(client: Client) -> None:
+    packed = client.get("/assets/index-abc123.js", headers={"accept-encoding": "gzip, br"})
+    assert packed.headers["content-encoding"] == "gzip" and packed.text == SCRIPT
+    assert packed.headers["vary"] == "accept-encoding"
+    assert "javascript" in packed.headers["content-type"]
+    plain = client.get("/assets/index-abc123.js", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.text == SCRIPT
+    page = client.get("/experiments/3", headers={"accept-encoding": "gzip"})
+    assert page.headers["content-encoding"] == "gzip" and page.text == INDEX
 
 
 def test_other_files_at_the_root_are_served_and_revalidated(client: Client) -> None:
