@@ -38,6 +38,19 @@ def test_experiment_keys_list_what_its_runs_use(client: tt.Client) -> None:
         client.tracking.experiment_keys("987654")
 
 
+def test_experiment_activity_counts_runs_and_says_when_the_latest_started(client: tt.Client) -> None:
+    busy = client.create_experiment(unique("busy"))
+    quiet = client.create_experiment(unique("quiet"))
+    client.create_run(busy, start_time=1_000)
+    client.create_run(busy, start_time=5_000)
+    gone = client.create_run(busy, start_time=9_000).run_id
+    client.delete_run(gone)
+    activity = client.tracking.experiment_activity([busy, quiet])
+    assert activity[busy].runs == 2 and activity[busy].last_run_time == 5_000
+    assert activity[quiet].runs == 0 and activity[quiet].last_run_time is None
+    assert client.tracking.count_runs([busy, quiet]) == {busy: 2, quiet: 0}
+
+
 @pytest.fixture
 def run_with_tables(client: tt.Client, tmp_path: Path) -> str:
     run_id = client.create_run(client.create_experiment(unique("tables"))).run_id

@@ -22,6 +22,7 @@ from tether.errors import InvalidInput
 from tether.tracking.schemas import (
     ArtifactInfo,
     Experiment,
+    ExperimentActivity,
     ExperimentCreate,
     ExperimentCreated,
     ExperimentKeys,
@@ -45,6 +46,7 @@ from tether.types import MetricPoint, RunStatus, ViewType
 API = "/api/v1"
 _ARTIFACTS = TypeAdapter(list[ArtifactInfo])
 _COUNTS = TypeAdapter(dict[str, int])
+_ACTIVITY = TypeAdapter(dict[str, ExperimentActivity])
 _IDS = TypeAdapter(list[str])
 _UPLOAD_CHUNK = 1024 * 1024
 
@@ -93,6 +95,10 @@ class RemoteTracking:
 
     def experiment_keys(self, experiment_id: str) -> ExperimentKeys:
         return ExperimentKeys.model_validate_json(self._get(f"/experiments/{_seg(experiment_id)}/keys"))
+
+    def experiment_activity(self, experiment_ids: Sequence[str]) -> dict[str, ExperimentActivity]:
+        body = RunCountsRequest(experiment_ids=list(experiment_ids))
+        return _ACTIVITY.validate_json(self._send("POST", "/experiments/activity", body))
 
     def rename_experiment(self, experiment_id: str, new_name: str) -> Experiment:
         raw = self._send("PATCH", f"/experiments/{_seg(experiment_id)}", ExperimentRename(name=new_name))

@@ -103,13 +103,14 @@ def upsert_experiment_tags(conn: Connection, experiment_id: int, tags: Mapping[s
     )
 
 
-def count_runs(conn: Connection, experiment_ids: Sequence[int]) -> dict[int, int]:
+def count_runs(conn: Connection, experiment_ids: Sequence[int]) -> dict[int, tuple[int, int | None]]:
+    """{experiment: (active runs, latest start time of one)}: both come from the (experiment, start) index."""
     query = (
-        select(runs.c.experiment_id, func.count())
+        select(runs.c.experiment_id, func.count(), func.max(runs.c.start_time))
         .where(runs.c.experiment_id.in_(experiment_ids), runs.c.lifecycle_stage == "active")
         .group_by(runs.c.experiment_id)
     )
-    return {int(e): int(n) for e, n in conn.execute(query)}
+    return {int(e): (int(n), None if last is None else int(last)) for e, n, last in conn.execute(query)}
 
 
 def _keys_query(table: Any) -> Any:

@@ -101,6 +101,13 @@ class ExperimentCreated(ReadModel):
     experiment_id: str
 
 
+class ExperimentActivity(ReadModel):
+    """How busy an experiment is: its active runs, and when the latest of them started (None: no runs)."""
+
+    runs: int
+    last_run_time: int | None
+
+
 class ExperimentKeys(ReadModel):
     """Every param, metric and tag key used in an experiment: what a table can show or filter on."""
 

@@ -36,6 +36,7 @@ from tether.tracking.previews import preview_table, table_format
 from tether.tracking.schemas import (
     ArtifactInfo,
     Experiment,
+    ExperimentActivity,
     ExperimentKeys,
     Metric,
     MetricHistory,
@@ -114,10 +115,19 @@ class TrackingService:
 
     def count_runs(self, experiment_ids: Sequence[str]) -> dict[str, int]:
         """Active runs per experiment, for listings."""
+        return {e: found.runs for e, found in self.experiment_activity(experiment_ids).items()}
+
+    def experiment_activity(self, experiment_ids: Sequence[str]) -> dict[str, ExperimentActivity]:
+        """Active runs per experiment and when the latest of them started, for listings."""
         ids = [_experiment_int(e) for e in experiment_ids]
         with self.db.read() as conn:
-            counts = queries.count_runs(conn, ids)
-        return {str(i): counts.get(i, 0) for i in ids}
+            found = queries.count_runs(conn, ids)
+        return {
+            str(i): ExperimentActivity(
+                runs=found.get(i, (0, None))[0], last_run_time=found.get(i, (0, None))[1]
+            )
+            for i in ids
+        }
 
     def experiment_keys(self, experiment_id: str) -> ExperimentKeys:
         """The keys runs of the experiment use, for column pickers and filter completion."""

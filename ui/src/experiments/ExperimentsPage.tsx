@@ -11,7 +11,7 @@ import { cursorMove, isTyping, moveCursor } from '../ui/keys'
 import { EmptyState, ErrorState, Loading } from '../ui/State'
 import { Switch } from '../ui/Switch'
 import { useNow } from '../ui/useNow'
-import { useExperiments, useRestoreExperiment, useRunCounts } from './api'
+import { lastActivity, useActivity, useExperiments, useRestoreExperiment } from './api'
 import { ExperimentActions, type ExperimentAction } from './ExperimentActions'
 import { ExperimentDialogs, type DialogState } from './ExperimentDialogs'
 import styles from './Experiments.module.css'
@@ -40,10 +40,14 @@ export function ExperimentsPage() {
 
   const experiments = useExperiments(showDeleted ? 'deleted' : 'active')
   const ids = useMemo(() => experiments.data?.map((e) => e.experiment_id), [experiments.data])
-  const counts = useRunCounts(ids).data
+  const activity = useActivity(ids).data
+  const counts = useMemo(
+    () => (activity ? Object.fromEntries(Object.entries(activity).map(([id, a]) => [id, a.runs])) : undefined),
+    [activity],
+  )
   const shown = useMemo(
-    () => sortExperiments(matchExperiments(experiments.data ?? [], query), sort, counts),
-    [experiments.data, query, sort, counts],
+    () => sortExperiments(matchExperiments(experiments.data ?? [], query), sort, activity),
+    [experiments.data, query, sort, activity],
   )
 
   const setParam = (key: string, value: string | null) =>
@@ -154,7 +158,9 @@ export function ExperimentsPage() {
                     <span className={styles.id}>#{experiment.experiment_id}</span>
                   </td>
                   <td className={styles.num}>{counts?.[experiment.experiment_id] !== undefined ? formatCount(counts[experiment.experiment_id] ?? 0) : ''}</td>
-                  <td title={formatIso(experiment.last_update_time)}>{formatRelative(experiment.last_update_time, now)}</td>
+                  <td title={formatIso(lastActivity(experiment, activity))}>
+                    {formatRelative(lastActivity(experiment, activity), now)}
+                  </td>
                   <td className="muted" title={formatIso(experiment.creation_time)}>
                     {formatIso(experiment.creation_time).slice(0, 10)}
                   </td>

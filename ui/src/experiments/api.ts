@@ -1,5 +1,6 @@
 /** Experiments over the REST API: the listing (all pages), run counts, and the changes a manager makes. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useMemo } from 'react'
 
 import { api, unwrap } from '../api/client'
 import type { Experiment, ViewType } from '../api/types'
@@ -34,22 +35,40 @@ export function useExperiment(experimentId: string) {
   })
 }
 
-export async function countRuns(experimentIds: string[]): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {}
+/** Per experiment: its active runs, and when the latest of them started (null without runs). */
+export type Activity = Record<string, { runs: number; last_run_time: number | null }>
+
+export async function loadActivity(experimentIds: string[]): Promise<Activity> {
+  const found: Activity = {}
   for (let start = 0; start < experimentIds.length; start += COUNT_BATCH) {
     const batch = experimentIds.slice(start, start + COUNT_BATCH)
-    Object.assign(counts, await unwrap(api.POST('/api/v1/experiments/run-counts', { body: { experiment_ids: batch } })))
+    Object.assign(found, await unwrap(api.POST('/api/v1/experiments/activity', { body: { experiment_ids: batch } })))
   }
-  return counts
+  return found
+}
+
+/** Run counts and latest run times; the key stays 'run-counts' so run changes refresh it. */
+export function useActivity(experimentIds: string[] | undefined) {
+  return useQuery({
+    queryKey: ['run-counts', experimentIds],
+    queryFn: () => loadActivity(experimentIds ?? []),
+    enabled: experimentIds !== undefined && experimentIds.length > 0,
+  })
 }
 
 /** Active runs per experiment. */
 export function useRunCounts(experimentIds: string[] | undefined) {
-  return useQuery({
-    queryKey: ['run-counts', experimentIds],
-    queryFn: () => countRuns(experimentIds ?? []),
-    enabled: experimentIds !== undefined && experimentIds.length > 0,
-  })
+  const activity = useActivity(experimentIds)
+  const data = useMemo(
+    () => (activity.data ? Object.fromEntries(Object.entries(activity.data).map(([id, a]) => [id, a.runs])) : undefined),
+    [activity.data],
+  )
+  return { ...activity, data }
+}
+
+/** When an experiment last changed: an edit to it, or the start of its latest run. */
+export function lastActivity(experiment: Experiment, activity: Activity | undefined): number {
+  return Math.max(experiment.last_update_time, activity?.[experiment.experiment_id]?.last_run_time ?? 0)
 }
 
 function useExperimentChange<A, R>(change: (args: A) => Promise<R>) {

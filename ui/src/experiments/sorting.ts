@@ -1,22 +1,23 @@
 import type { Experiment } from '../api/types'
+import { lastActivity, type Activity } from './api'
 
 export type ExperimentSort = 'activity' | 'name' | 'runs' | 'created'
 
-/** Most recently active first by default; names A→Z; most runs first. */
+/** Most recently active first by default (an edit, or a run starting); names A→Z; most runs first. */
 export function sortExperiments(
   experiments: readonly Experiment[],
   by: ExperimentSort,
-  counts: Readonly<Record<string, number>> | undefined,
+  activity: Activity | undefined,
 ): Experiment[] {
   const list = [...experiments]
   switch (by) {
     case 'name':
       return list.sort((a, b) => a.name.localeCompare(b.name))
     case 'runs':
-      return list.sort((a, b) => (counts?.[b.experiment_id] ?? 0) - (counts?.[a.experiment_id] ?? 0))
+      return list.sort((a, b) => (activity?.[b.experiment_id]?.runs ?? 0) - (activity?.[a.experiment_id]?.runs ?? 0))
     case 'created':
       return list.sort((a, b) => b.creation_time - a.creation_time)
     case 'activity':
-      return list.sort((a, b) => b.last_update_time - a.last_update_time)
+      return list.sort((a, b) => lastActivity(b, activity) - lastActivity(a, activity))
   }
 }

@@ -23,6 +23,7 @@ from tether.server.deps import Auth, Tracking
 from tether.server.responses import json_of, json_of_value, no_content
 from tether.tracking.schemas import (
     Experiment,
+    ExperimentActivity,
     ExperimentCreate,
     ExperimentCreated,
     ExperimentKeys,
@@ -87,6 +88,12 @@ def my_access(
     enabled = bool(request.app.state.auth_enabled)
     level = auth.level_on(caller.user, experiment_id) if caller.user is not None else "MANAGE"
     return json_of(Access(experiment_id=experiment_id, auth_enabled=enabled, level=level))
+
+
+@router.post("/activity", response_model=dict[str, ExperimentActivity], dependencies=[Depends(COUNT_RUNS)])
+def experiment_activity(body: RunCountsRequest, tracking: Tracking) -> Response:
+    """Run counts and the latest run's start time per experiment, for listings."""
+    return json_of_value(tracking.experiment_activity(body.experiment_ids), dict[str, ExperimentActivity])
 
 
 @router.get("/{experiment_id}", response_model=Experiment, dependencies=[Depends(READ_EXPERIMENT)])
