@@ -1,4 +1,4 @@
-"""A first tour of tether: log a small training run, then search and read it back.
+"""A first tour of tether: log a small training run, search and read it back, then check new data for drift.
 
 Run with `make demo`. Everything is stored under $TETHER_HOME (default ~/.tether); this script uses a
 folder of its own (./.tether-demo) so it never mixes with your real runs.
@@ -54,7 +54,47 @@ def main() -> None:
     print("\nartifacts of the best run:", ", ".join(a.path for a in client.list_artifacts(top)))
     history = client.get_metric_history(top, "loss", max_points=10)
     print("its loss curve, reduced to", len(history), "points:", [round(m.value, 3) for m in history])
+    check_drift(top)
     print(f"\nexplore further: TETHER_HOME={HOME} tether runs ls --experiment churn")
+    print(f"or in the browser: TETHER_HOME={HOME} tether server, then open http://127.0.0.1:5050")
+
+
+def check_drift(run_id: str) -> None:
+    """Compare this week's customers with the training data, and gate on the result as CI would."""
+    import numpy as np
+    import pandas as pd
+
+    from tether import monitoring as mon
+
+    rng = np.random.default_rng(7)
+    n = 5000
+    churned = rng.integers(0, 2, n)
+    training = pd.DataFrame(
+        {
+            "tenure": rng.gamma(2.0, 12.0, n),
+            "monthly_charges": rng.normal(70, 20, n),
+            "plan": rng.choice(["basic", "plus", "pro"], n, p=[0.5, 0.3, 0.2]),
+            "churned": churned,
+            "score": np.clip(churned * 0.55 + rng.random(n) * 0.5, 0, 1),
+        }
+    )
+    this_week = training.assign(
+        monthly_charges=training["monthly_charges"] * 1.25,  # a price rise: this column drifts
+        plan=rng.choice(["basic", "plus", "pro"], n, p=[0.3, 0.3, 0.4]),
+    )
+    suite = mon.TestSuite(
+        [mon.DriftedColumnsShare(lt=0.3), mon.MissingShare(None, lt=0.05), mon.Metric("roc_auc", gte=0.8)]
+    )
+    outcome = suite.run(reference=training, current=this_week, target="churned", prediction="score")
+    page = HOME / "drift.html"
+    outcome.save_html(page)
+    stored = tt.Client(HOME).log_report(run_id, outcome, name="weekly data check")
+    drifted = outcome.report.value("number_of_drifted_columns")
+    print(f"\nweekly data check: {drifted} columns drifted; suite {'passed' if outcome.passed else 'FAILED'}")
+    for test in outcome.tests:
+        observed = f"{test.value:.3g}" if isinstance(test.value, float) else test.value
+        print(f"  {test.status.upper():5} {test.name}: {test.condition} (observed {observed})")
+    print(f"the page: {page}; kept with the best run as report {stored.report_id}")
 
 
 if __name__ == "__main__":
