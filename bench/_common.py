@@ -171,10 +171,14 @@ def _ratio(numerator: float, denominator: float) -> str:
 
 def print_table(rows: Sequence[Row]) -> None:
     """A Markdown table, so the output pastes into docs/benchmarks.md as it is."""
-    lines = [
-        ("operation", "tether", "mlflow", "ratio"),
-        *((r.operation, r.tether, r.mlflow, r.ratio) for r in rows),
-    ]
+    print_markdown(
+        ("operation", "tether", "mlflow", "ratio"), [(r.operation, r.tether, r.mlflow, r.ratio) for r in rows]
+    )
+
+
+def print_markdown(header: tuple[str, str, str, str], rows: Sequence[tuple[str, str, str, str]]) -> None:
+    """Rows of (operation, ours, peer, ratio) as a Markdown table with the figures right-aligned."""
+    lines = [header, *rows]
     widths = [max(len(line[i]) for line in lines) for i in range(4)]
     for index, line in enumerate(lines):
         cells = [

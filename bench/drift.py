@@ -213,19 +213,6 @@ def _peer(config: dict[str, Any]) -> c.WorkerResult:
     return c.WorkerResult(json.loads(lines[-1][len("BENCH-RESULT ") :]), finished.peak_rss_mb)
 
 
-def _table(rows: list[tuple[str, str, str, str]]) -> None:
-    lines = [("operation", "tether", "evidently", "ratio"), *rows]
-    widths = [max(len(line[i]) for line in lines) for i in range(4)]
-    for index, line in enumerate(lines):
-        cells = [
-            line[0].ljust(widths[0]),
-            *(cell.rjust(w) for cell, w in zip(line[1:], widths[1:], strict=True)),
-        ]
-        print("| " + " | ".join(cells) + " |")
-        if index == 0:
-            print("|" + "|".join("-" * (w + 1) + (":" if i else "-") for i, w in enumerate(widths)) + "|")
-
-
 def _ratio(peer: float, ours: float) -> str:
     return f"{peer / ours:,.1f}×" if ours > 0 else "n/a"
 
@@ -282,7 +269,7 @@ def bench(quick: bool) -> None:
             )
         )
         flagged.append(f"{label}: tether {files[0].data['flagged']}; Evidently {peer.data['flagged']}")
-    _table(rows)
+    c.print_markdown(("operation", "tether", "evidently", "ratio"), rows)
     notes = [
         f"Evidently {version} in {PEER_VENV.name} (pandas < 3); tether in this venv.",
         f"tether: median of {repeats} fresh processes per row; Evidently: one process per size, whose read "

@@ -105,10 +105,32 @@ class MetricResult(BaseModel):
     items: list[Item] = Field(default_factory=list)
 
 
-class ReportResult(BaseModel):
-    """A whole report: which data it compared, how columns were read, and each metric's result."""
+class Document(BaseModel):
+    """A result that is kept or shared whole: a report, or a suite's outcome."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="strings")
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (NaN as the string "NaN")."""
+        result: dict[str, Any] = json.loads(self.model_dump_json())
+        return result
+
+    def save_json(self, path: str | Path) -> Path:
+        target = Path(path)
+        target.write_text(self.model_dump_json(indent=1), encoding="utf-8")
+        return target
+
+    def save_html(self, path: str | Path) -> Path:
+        """A self-contained page with every chart, readable offline."""
+        from tether.monitoring.html import render_html
+
+        target = Path(path)
+        target.write_text(render_html(self), encoding="utf-8")  # type: ignore[arg-type]
+        return target
+
+
+class ReportResult(Document):
+    """A whole report: which data it compared, how columns were read, and each metric's result."""
 
     kind: Literal["report"] = "report"
     created_at: int
@@ -128,24 +150,6 @@ class ReportResult(BaseModel):
     def reference_value(self, name: str) -> Scalar:
         """The same figure computed on the reference data; KeyError when not available."""
         return _lookup(self.metrics, name, reference=True)
-
-    def as_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready data (NaN as the string "NaN")."""
-        result: dict[str, Any] = json.loads(self.model_dump_json())
-        return result
-
-    def save_json(self, path: str | Path) -> Path:
-        target = Path(path)
-        target.write_text(self.model_dump_json(indent=1), encoding="utf-8")
-        return target
-
-    def save_html(self, path: str | Path) -> Path:
-        """A self-contained page with every chart, readable offline."""
-        from tether.monitoring.html import render_html
-
-        target = Path(path)
-        target.write_text(render_html(self), encoding="utf-8")
-        return target
 
 
 def _lookup(metrics: list[MetricResult], name: str, *, reference: bool) -> Scalar:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -19,7 +18,7 @@ from tether.monitoring.conditions import Bound, Condition, Status
 from tether.monitoring.mapping import ColumnMapping
 from tether.monitoring.metric import MetricSpec, metric_from_settings
 from tether.monitoring.report import prepare, run_metrics
-from tether.monitoring.results import NotComputed, ReportResult, Scalar
+from tether.monitoring.results import Document, NotComputed, ReportResult, Scalar
 from tether.monitoring.sources import DataLike
 
 PRODUCERS: dict[str, str] = {
@@ -293,10 +292,8 @@ class TestOutcome(BaseModel):
     message: str
 
 
-class SuiteOutcome(BaseModel):
-    """A whole suite's verdict, with the report it was judged on."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="strings")
+class SuiteOutcome(Document):
+    """A whole suite's verdict, with the report it was judged on; its page lists the tests first."""
 
     kind: Literal["suite"] = "suite"
     tests: list[TestOutcome]
@@ -305,25 +302,6 @@ class SuiteOutcome(BaseModel):
     passed: bool
     """True when every test passed (a test in error fails the suite)."""
     report: ReportResult
-
-    def as_dict(self) -> dict[str, Any]:
-        import json
-
-        result: dict[str, Any] = json.loads(self.model_dump_json())
-        return result
-
-    def save_json(self, path: str | Path) -> Path:
-        target = Path(path)
-        target.write_text(self.model_dump_json(indent=1), encoding="utf-8")
-        return target
-
-    def save_html(self, path: str | Path) -> Path:
-        """The tests with their verdicts at the top, then the whole report, in one offline page."""
-        from tether.monitoring.html import render_html
-
-        target = Path(path)
-        target.write_text(render_html(self), encoding="utf-8")
-        return target
 
 
 class TestSuite:
