@@ -16,6 +16,7 @@ import { useDeleteRuns, useExperimentKeys, useRestoreRuns, useRunPages, type Run
 import { mergeKeys, orderBy, parseColumnId } from './columns'
 import { filterErrorOf, sortErrorOf } from './filterErrors'
 import { groupRows } from './grouping'
+import { useLiveRuns } from './live'
 import { flattenPages } from './pages'
 import styles from './RunsPage.module.css'
 import { RunsTable } from './RunsTable'
@@ -53,7 +54,8 @@ function ExperimentRuns({ experimentId }: { experimentId: string }) {
     view: view.showDeleted ? 'all' : 'active',
   })
   if (query.data && query.data !== shown) setShown(query.data)
-  const runs = useMemo(() => flattenPages(shown?.pages), [shown])
+  const loaded = useMemo(() => flattenPages(shown?.pages), [shown])
+  const runs = useLiveRuns(experimentId, loaded)
 
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
   const groupBy = useMemo(() => (view.groupBy ? parseColumnId(view.groupBy) : null), [view.groupBy])
