@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -45,3 +46,21 @@ def test_every_bucket_keeps_its_extremes(values: list[float], max_points: int) -
     assert list(keep) == sorted(set(keep))
     kept = array[keep]
     assert kept.max() == array.max() and kept.min() == array.min()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_every_bucket_keeps_its_lowest_and_highest_value(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    count = int(rng.integers(500, 5000))
+    steps = np.sort(rng.integers(0, 3000, count)).astype(np.int64)
+    values = rng.normal(size=count)
+    values[rng.random(count) < 0.05] = np.nan
+    keep = downsample_indices(steps, values, 100)
+    finite = np.flatnonzero(~np.isnan(values))
+    lo, hi, buckets = steps[finite[0]], steps[finite[-1]], (100 - 2) // 2
+    bucket = np.minimum(((steps[finite] - lo) / ((hi - lo + 1) / buckets)).astype(np.int64), buckets - 1)
+    kept_values = set(values[keep].tolist())
+    for b in np.unique(bucket):
+        inside = values[finite[bucket == b]]
+        assert inside.min() in kept_values and inside.max() in kept_values
+    assert len(keep) <= 100 and not np.isnan(values[keep]).any()
