@@ -98,6 +98,7 @@ def call(client: httpx.Client, route: access.DeclaredRoute, private: Private) ->
         f"{API}/runs": {"experiment_id": private.experiment_id},
         f"{API}/runs/search": {"experiment_ids": [private.experiment_id]},
         f"{API}/experiments/run-counts": {"experiment_ids": [private.experiment_id]},
+        f"{API}/experiments/activity": {"experiment_ids": [private.experiment_id]},
         f"{API}/experiments/{{experiment_id}}/permissions/{{username}}": {"level": "MANAGE"},
         f"{API}/experiments/{{experiment_id}}": {"name": "renamed"},
         f"{API}/users/{{username}}": {"role": "admin"},

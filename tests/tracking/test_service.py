@@ -286,3 +286,18 @@ def test_search_errors(tracking: TrackingService) -> None:
         tracking.search_runs(["0"], filter="attributes.status = 'RUNNING'", max_results=1, page_token=token)
     with pytest.raises(InvalidInput, match="malformed"):
         tracking.search_runs(["0"], page_token="not-a-token!")
+
+
+def test_a_batch_sent_twice_with_its_id_is_applied_once(tracking: TrackingService) -> None:
+    run_id = tracking.create_run("0").run_id
+    batch = "ab" * 16
+    for _ in range(3):
+        tracking.log_batch(
+            run_id, metrics=[("m", 1.0, 0, 1), ("m", 2.0, 1, 2)], params={"p": "1"}, batch_id=batch
+        )
+    assert len(tracking.get_metric_history(run_id, "m")) == 2
+    tracking.log_batch(run_id, metrics=[("m", 3.0, 2, 3)], batch_id="cd" * 16)
+    tracking.log_batch(run_id, metrics=[("m", 3.0, 2, 3)])  # no id: applied every time
+    assert len(tracking.get_metric_history(run_id, "m")) == 4
+    with pytest.raises(InvalidInput, match="batch_id"):
+        tracking.log_batch(run_id, metrics=[("m", 1.0, 0, 1)], batch_id="not-hex")

@@ -7,6 +7,7 @@ like a third-party client of the REST API.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -178,8 +179,12 @@ class RemoteTracking:
             metrics=columns,
             params={k: str(v) for k, v in (params or {}).items()},
             tags={k: str(v) for k, v in (tags or {}).items()},
+            batch_id=uuid.uuid4().hex,
         )
-        self._send("POST", f"/runs/{_seg(run_id)}/batch", body)
+        # The id makes the POST safe to send again when the connection breaks mid-request.
+        self.http.request(
+            "POST", f"{API}/runs/{_seg(run_id)}/batch", body=body.model_dump_json(), idempotent=True
+        )
 
     def log_params(self, run_id: str, params: Mapping[str, object]) -> None:
         self.log_batch(run_id, params=params)

@@ -26,6 +26,7 @@ from sqlalchemy import (
 
 from tether.storage.bulk import insert_for
 from tether.storage.tables import (
+    applied_batches,
     experiment_tags,
     experiments,
     latest_metrics,
@@ -235,6 +236,26 @@ def delete_tag(conn: Connection, run_id: str, key: str) -> int:
 
 
 # --- metrics ------------------------------------------------------------------------------------------
+
+
+BATCH_MEMORY_MS = 24 * 3600 * 1000
+"""How long an applied batch id is remembered: far longer than any client retries one."""
+
+
+def claim_batch(conn: Connection, run_id: str, batch_id: str, now_ms: int) -> bool:
+    """Record ``batch_id`` as applied; False when it already was (the caller then applies nothing).
+
+    Ids older than BATCH_MEMORY_MS are forgotten along the way, about once per hundred claims.
+    """
+    claimed = conn.execute(
+        insert_for(conn, applied_batches)
+        .values(batch_id=batch_id, run_id=run_id, applied_at=now_ms)
+        .on_conflict_do_nothing(index_elements=["batch_id"])
+        .returning(applied_batches.c.batch_id)  # rowcount is not reliable here on psycopg
+    ).first()
+    if int(batch_id[-2:], 16) < 3:
+        conn.execute(applied_batches.delete().where(applied_batches.c.applied_at < now_ms - BATCH_MEMORY_MS))
+    return claimed is not None
 
 
 def lock_run(conn: Connection, run_id: str) -> None:

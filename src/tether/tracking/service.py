@@ -51,6 +51,7 @@ from tether.types import MetricPoint, RunStatus, ViewType
 DEFAULT_EXPERIMENT_ID = "0"
 RUN_STATUSES: tuple[RunStatus, ...] = ("RUNNING", "FINISHED", "FAILED", "KILLED")
 _RUN_ID = re.compile(r"^[0-9a-f]{32}$")
+_BATCH_ID = _RUN_ID
 
 
 def now_ms() -> int:
@@ -313,8 +314,15 @@ class TrackingService:
         metrics: Iterable[MetricPoint] = (),
         params: Mapping[str, object] | None = None,
         tags: Mapping[str, object] | None = None,
+        batch_id: str | None = None,
     ) -> None:
-        """Params, tags and metric points in one transaction: all are stored or none is."""
+        """Params, tags and metric points in one transaction: all are stored or none is.
+
+        A ``batch_id`` (32 hex digits, made by the client) makes the call idempotent: a batch sent again
+        with the same id, as a client does after losing the connection mid-request, changes nothing.
+        """
+        if batch_id is not None and not _BATCH_ID.match(batch_id):
+            raise InvalidInput(f"batch_id must be 32 lowercase hex digits, got {batch_id!r}")
         checked_params = limits.check_values(
             "param", params or {}, limits.MAX_PARAM_VALUE, limits.MAX_PARAMS_PER_CALL
         )
@@ -324,6 +332,8 @@ class TrackingService:
             self._writable_run(conn, run_id)
             if series:
                 queries.lock_run(conn, run_id)
+            if batch_id is not None and not queries.claim_batch(conn, run_id, batch_id, now_ms()):
+                return
             if checked_params:
                 stored = queries.insert_params(conn, run_id, checked_params)
                 changed = sorted(k for k, v in stored.items() if checked_params[k] != v)

@@ -83,7 +83,7 @@ def log_batch(run_id: str, body: LogBatchRequest, tracking: Tracking) -> Respons
         if columns
         else []
     )
-    tracking.log_batch(run_id, metrics=points, params=body.params, tags=body.tags)
+    tracking.log_batch(run_id, metrics=points, params=body.params, tags=body.tags, batch_id=body.batch_id)
     return no_content()
 
 

@@ -6,6 +6,7 @@ from tether.storage.tables.auth import api_tokens, experiment_permissions, login
 from tether.storage.tables.meta import metadata
 from tether.storage.tables.monitoring import monitoring_reports
 from tether.storage.tables.tracking import (
+    applied_batches,
     experiment_tags,
     experiments,
     latest_metrics,
@@ -17,6 +18,7 @@ from tether.storage.tables.tracking import (
 
 __all__ = [
     "api_tokens",
+    "applied_batches",
     "experiment_permissions",
     "experiment_tags",
     "experiments",

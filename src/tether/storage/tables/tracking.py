@@ -97,6 +97,15 @@ metric_chunks = Table(
     Column("vals", LargeBinary, nullable=False),
 )
 
+applied_batches = Table(
+    "applied_batches",
+    metadata,
+    Column("batch_id", String(32), primary_key=True),
+    Column("run_id", String(32), ForeignKey("runs.run_id", ondelete="CASCADE"), nullable=False),
+    Column("applied_at", BigInteger, nullable=False, index=True),
+)
+"""Ids of recent logged batches, so a batch sent again after a lost connection is not stored twice."""
+
 latest_metrics = Table(
     "latest_metrics",
     metadata,
