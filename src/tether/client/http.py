@@ -2,9 +2,10 @@
 
 Retried: failures to connect (the request never left), and 429/503 answers (the server refused before
 doing any work). A request that may have reached the server is retried only when its method is
-idempotent, or when the caller says it is (a metric batch carries an id the server applies once). Waits grow exponentially with jitter and honour ``Retry-After``. An error answer becomes the
-same TetherError class the server's service raised; no answer at all becomes ``Unreachable`` (the request
-never arrived) or ``ConnectionLost`` (it was sent, and may have been carried out).
+idempotent, or when it carries an Idempotency-Key (a metric batch: the server applies each key once).
+Waits grow exponentially with jitter and honour ``Retry-After``. An error answer becomes the same
+TetherError class the server's service raised; no answer at all becomes ``Unreachable`` (the request never
+arrived) or ``ConnectionLost`` (it was sent, and may have been carried out).
 
 A path reaches the server as written: ``.`` and ``..`` segments are escaped rather than resolved on this
 side (as URL parsers do), so that the server sees, and refuses, a path that tries to climb out of where it
@@ -71,14 +72,16 @@ class HttpTransport:
         params: Mapping[str, Any] | None = None,
         body: str | bytes | None = None,
         patience_s: float | None = None,
-        idempotent: bool = False,
+        idempotency_key: str | None = None,
     ) -> httpx.Response:
         """Send one request, retrying as the module says; an error answer raises its TetherError.
 
-        ``idempotent`` marks a request the server applies once however often it arrives (a POST that
-        carries its own id), so it is retried after a lost connection like a PUT.
+        An ``idempotency_key`` (sent as the Idempotency-Key header) makes the server apply the request
+        once however often it arrives, so it is retried after a lost connection like a PUT.
         """
-        headers = {"content-type": "application/json"} if isinstance(body, str) else None
+        headers = {"content-type": "application/json"} if isinstance(body, str) else {}
+        if idempotency_key is not None:
+            headers["idempotency-key"] = idempotency_key
         path = as_written(path)
         deadline = time.monotonic() + (self.patience_s if patience_s is None else patience_s)
         attempt = 0
@@ -87,7 +90,7 @@ class HttpTransport:
             try:
                 response = self._client.request(method, path, params=params, content=body, headers=headers)
             except httpx.TransportError as error:
-                if not (idempotent or _may_retry(error, method)) or time.monotonic() >= deadline:
+                if not (idempotency_key or _may_retry(error, method)) or time.monotonic() >= deadline:
                     raise self._failure(error) from error
                 _sleep(attempt, None, deadline)
                 continue

@@ -179,11 +179,14 @@ class RemoteTracking:
             metrics=columns,
             params={k: str(v) for k, v in (params or {}).items()},
             tags={k: str(v) for k, v in (tags or {}).items()},
-            batch_id=uuid.uuid4().hex,
         )
-        # The id makes the POST safe to send again when the connection breaks mid-request.
+        # The key makes the POST safe to send again when the connection breaks mid-request (a header, so
+        # a server that predates it simply ignores it).
         self.http.request(
-            "POST", f"{API}/runs/{_seg(run_id)}/batch", body=body.model_dump_json(), idempotent=True
+            "POST",
+            f"{API}/runs/{_seg(run_id)}/batch",
+            body=body.model_dump_json(),
+            idempotency_key=uuid.uuid4().hex,
         )
 
     def log_params(self, run_id: str, params: Mapping[str, object]) -> None:

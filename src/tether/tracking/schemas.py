@@ -163,8 +163,6 @@ class LogBatchRequest(WriteModel):
     metrics: MetricColumns | None = None
     params: dict[str, str] = Field(default_factory=dict)
     tags: dict[str, str] = Field(default_factory=dict)
-    batch_id: str | None = Field(None, pattern=r"^[0-9a-f]{32}$")
-    """Set by clients that may send a batch twice: the server applies each id once."""
 
 
 class MetricHistory(ReadModel):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Response
 
 from tether.server.access import EDIT_RUN, READ_RUN, SEARCH_RUNS, RunCreator
 from tether.server.deps import Tracking
@@ -76,14 +76,26 @@ def child_runs(run_id: str, tracking: Tracking) -> Response:
 
 
 @router.post("/{run_id}/batch", status_code=204, dependencies=[Depends(EDIT_RUN)])
-def log_batch(run_id: str, body: LogBatchRequest, tracking: Tracking) -> Response:
+def log_batch(
+    run_id: str,
+    body: LogBatchRequest,
+    tracking: Tracking,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="idempotency-key",
+            pattern=r"^[0-9a-f]{32}$",
+            description="32 hex digits from the client: a batch sent again with this key is applied once.",
+        ),
+    ] = None,
+) -> Response:
     columns = body.metrics
     points = (
         list(zip(columns.keys, columns.values, columns.steps, columns.timestamps, strict=True))
         if columns
         else []
     )
-    tracking.log_batch(run_id, metrics=points, params=body.params, tags=body.tags, batch_id=body.batch_id)
+    tracking.log_batch(run_id, metrics=points, params=body.params, tags=body.tags, batch_id=idempotency_key)
     return no_content()
 
 
