@@ -27,7 +27,7 @@ export const router = createBrowserRouter([
     children: [
       { index: true, lazy: async () => ({ Component: (await import('../experiments/ExperimentsPage')).ExperimentsPage }) },
       { path: 'experiments/:experimentId', lazy: async () => ({ Component: (await import('../runs/RunsPage')).RunsPage }) },
-      { path: 'experiments/:experimentId/runs/:runId', lazy: async () => ({ Component: (await import('../runs/RunPage')).RunPage }) },
+      { path: 'experiments/:experimentId/runs/:runId', lazy: async () => ({ Component: (await import('../run/RunPage')).RunPage }) },
       { path: 'compare', lazy: async () => ({ Component: (await import('../compare/ComparePage')).ComparePage }) },
       { path: 'experiments/:experimentId/reports', lazy: async () => ({ Component: (await import('../reports/ExperimentReportsPage')).ExperimentReportsPage }) },
       { path: 'reports/:reportId', lazy: async () => ({ Component: (await import('../reports/ReportPage')).ReportPage }) },

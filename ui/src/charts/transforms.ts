@@ -100,11 +100,14 @@ export function logSafe(values: readonly (number | null)[]): (number | null)[] {
 
 /**
  * Several series on one shared, sorted, duplicate-free x axis: `[x, y1, y2, …]`, with null where a
- * series has no point at that x. When one x holds several points of a series, the last one is kept.
+ * series has no point at that x. When one x holds several points of a series, the last one is kept
+ * (a lone series keeps them all).
  */
 export function alignSeries(list: readonly Points[]): [number[], ...(number | null)[][]] {
   if (list.length === 0) return [[]]
   const first = list[0]
+  // One series needs no alignment; keeping repeated x values keeps every point (uPlot draws them).
+  if (list.length === 1 && first && isSorted(first.x)) return [first.x.slice(), first.y.slice()]
   if (first && list.every((points) => sameArray(points.x, first.x)) && isStrictlyIncreasing(first.x)) {
     return [first.x.slice(), ...list.map((points) => points.y.slice())]
   }
