@@ -107,3 +107,17 @@ def test_a_bad_filter_reports_where_it_went_wrong(client: tt.Client) -> None:
         client.search_runs([experiment], filter="metrics.auc > 0.9 and ?")
     assert caught.value.position == 22
     assert caught.value.text == "metrics.auc > 0.9 and ?"
+
+
+def test_metric_history_of_a_step_range_has_full_detail_there(client: tt.Client) -> None:
+    run_id = client.create_run(client.create_experiment(unique("zoom"))).run_id
+    client.log_batch(run_id, metrics=[("loss", float(step % 7), step, step) for step in range(10_000)])
+    whole = client.tracking.get_metric_series(run_id, "loss", max_points=100)
+    zoomed = client.tracking.get_metric_series(run_id, "loss", max_points=100, min_step=5_000, max_step=5_049)
+    assert len(whole.steps) <= 100 and zoomed.steps == list(range(5_000, 5_050))
+    assert zoomed.values == [float(step % 7) for step in range(5_000, 5_050)]
+    tail = client.tracking.get_metric_series(run_id, "loss", min_step=9_990)
+    assert tail.steps == list(range(9_990, 10_000))
+    assert client.tracking.get_metric_series(run_id, "loss", min_step=20_000).steps == []
+    with pytest.raises(InvalidInput, match="after max_step"):
+        client.tracking.get_metric_series(run_id, "loss", min_step=10, max_step=5)

@@ -201,8 +201,21 @@ class RemoteTracking:
     def delete_tag(self, run_id: str, key: str) -> None:
         self._send("DELETE", f"/runs/{_seg(run_id)}/tags", key=key)
 
-    def get_metric_series(self, run_id: str, key: str, max_points: int | None = None) -> MetricHistory:
-        raw = self._get(f"/runs/{_seg(run_id)}/metric-history", key=key, max_points=max_points)
+    def get_metric_series(
+        self,
+        run_id: str,
+        key: str,
+        max_points: int | None = None,
+        min_step: int | None = None,
+        max_step: int | None = None,
+    ) -> MetricHistory:
+        raw = self._get(
+            f"/runs/{_seg(run_id)}/metric-history",
+            key=key,
+            max_points=max_points,
+            min_step=min_step,
+            max_step=max_step,
+        )
         return MetricHistory.model_validate_json(raw)
 
     def get_metric_history(self, run_id: str, key: str, max_points: int | None = None) -> list[Metric]:

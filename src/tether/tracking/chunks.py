@@ -64,6 +64,12 @@ class Series:
         order = np.lexsort((self.timestamps, self.steps))
         return Series(self.steps[order], self.timestamps[order], self.values[order])
 
+    def between(self, first: int | None, last: int | None) -> Series:
+        """The points with ``first <= step <= last`` (either bound may be open); the series must be sorted."""
+        start = 0 if first is None else int(np.searchsorted(self.steps, first, side="left"))
+        stop = len(self.steps) if last is None else int(np.searchsorted(self.steps, last, side="right"))
+        return Series(self.steps[start:stop], self.timestamps[start:stop], self.values[start:stop])
+
     def latest(self) -> int:
         """Index of the latest point: highest step, then latest timestamp, then largest value (NaN lowest)."""
         ranked_values = np.where(np.isnan(self.values), -np.inf, self.values)

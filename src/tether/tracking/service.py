@@ -380,13 +380,28 @@ class TrackingService:
             if not queries.delete_tag(conn, run_id, key):
                 raise NotFound(f"run '{run_id}' has no tag {key!r}")
 
-    def get_metric_series(self, run_id: str, key: str, max_points: int | None = None) -> MetricHistory:
-        """A metric's points by step, as columns; ``max_points`` reduces them, keeping bucket extremes."""
+    def get_metric_series(
+        self,
+        run_id: str,
+        key: str,
+        max_points: int | None = None,
+        min_step: int | None = None,
+        max_step: int | None = None,
+    ) -> MetricHistory:
+        """A metric's points by step, as columns; ``max_points`` reduces them, keeping bucket extremes.
+
+        ``min_step``/``max_step`` keep only that range (inclusive) before reducing, so a chart zoomed into
+        part of a long series gets full detail there.
+        """
         if max_points is not None and max_points < 4:
             raise InvalidInput(f"max_points must be at least 4, got {max_points}")
+        if min_step is not None and max_step is not None and min_step > max_step:
+            raise InvalidInput(f"min_step ({min_step}) is after max_step ({max_step})")
         with self.db.read() as conn:
             self._run_row(conn, run_id)
             series = queries.series_of(conn, run_id, key).sorted()
+        if min_step is not None or max_step is not None:
+            series = series.between(min_step, max_step)
         if max_points is not None and len(series) > max_points:
             keep = downsample_indices(series.steps, series.values, max_points)
             series = Series(series.steps[keep], series.timestamps[keep], series.values[keep])

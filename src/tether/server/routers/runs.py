@@ -111,5 +111,8 @@ def metric_history(
     key: Annotated[str, Query(max_length=250)],
     tracking: Tracking,
     max_points: int | None = None,
+    min_step: int | None = None,
+    max_step: int | None = None,
 ) -> Response:
-    return json_of(tracking.get_metric_series(run_id, key, max_points))
+    """The points by step; ``min_step``/``max_step`` limit the range, ``max_points`` reduces what is left."""
+    return json_of(tracking.get_metric_series(run_id, key, max_points, min_step, max_step))
