@@ -78,3 +78,16 @@ def test_serve_refuses_before_it_opens_the_store_or_binds(tmp_path: Path) -> Non
     with pytest.raises(ConfigError, match="refusing to listen"):
         serve(Settings.at(tmp_path / "store"), host="0.0.0.0", port=1)
     assert not (tmp_path / "store").exists()
+
+
+def test_with_auth_the_openapi_document_says_how_to_sign_in(tmp_path: Path) -> None:
+    document = create_app(Settings.at(tmp_path), auth=True).openapi()
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["bearerToken"]["scheme"] == "bearer"
+    assert schemes["sessionCookie"] == {**schemes["sessionCookie"], "in": "cookie", "name": "tether_session"}
+    paths = document["paths"]
+    assert paths["/api/v1/experiments"]["get"]["security"] == [{"bearerToken": []}, {"sessionCookie": []}]
+    assert "security" not in paths["/health"]["get"]
+    assert "security" not in paths["/api/v1/auth/login"]["post"]
+    open_server = create_app(Settings.at(tmp_path / "open")).openapi()
+    assert "securitySchemes" not in open_server.get("components", {})

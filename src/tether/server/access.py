@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,7 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from tether.auth.schemas import Level
 from tether.errors import ConfigError, PermissionDenied
 from tether.monitoring.schemas import ReportLog
-from tether.server.credentials import Caller, identify
+from tether.server.credentials import SESSION_COOKIE, Caller, identify
 from tether.tracking.schemas import RunCountsRequest, RunCreate, SearchRunsRequest
 from tether.tracking.service import TrackingService
 
@@ -187,3 +187,44 @@ def require_declared(app: FastAPI, documentation: Sequence[str]) -> None:
     for context in iter_route_contexts(app.routes):
         if not isinstance(context.original_route, APIRoute) and context.path not in documentation:
             raise ConfigError(f"route {context.path!r} is not an API route, so it cannot declare its access")
+
+
+SECURITY_SCHEMES = {
+    "bearerToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API token (tth_...) from `tether tokens create`, sent as `Authorization: Bearer`.",
+    },
+    "sessionCookie": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": SESSION_COOKIE,
+        "description": "The browser session from POST /api/v1/auth/login; writes also need X-CSRF-Token.",
+    },
+}
+
+
+def document_security(app: FastAPI) -> None:
+    """Say in the OpenAPI document how to sign in, and which operations need it (all but PUBLIC ones).
+
+    Only for a server with ``--auth``: without it nothing is checked, and the document says nothing.
+    """
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        schema.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+        either: list[dict[str, list[str]]] = [{"bearerToken": []}, {"sessionCookie": []}]
+        for route in declared_routes(app):
+            if route.requirement is PUBLIC:
+                continue
+            for method in route.methods:
+                operation = schema["paths"].get(route.path, {}).get(method.lower())
+                if operation is not None:
+                    operation["security"] = either
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

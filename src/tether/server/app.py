@@ -14,7 +14,7 @@ from tether.auth.ratelimit import LoginLimits
 from tether.auth.service import AuthService
 from tether.config import Settings
 from tether.monitoring.service import MonitoringService
-from tether.server.access import require_declared
+from tether.server.access import document_security, require_declared
 from tether.server.errors import install_error_handlers
 from tether.server.limits import BodyLimit, RequestLimits
 from tether.server.routers import (
@@ -89,6 +89,8 @@ def create_app(
     ):
         app.include_router(router, prefix=API_PREFIX)
     require_declared(app, documentation=[f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/docs"])
+    if auth:
+        document_security(app)
     mount_ui(app)  # last, and after the API's access check: public static files, never /api/ (see ui.py)
     if auth and app.state.auth.count_users() == 0:
         log.warning(
