@@ -167,6 +167,20 @@ def test_sessions_end_on_logout_expiry_and_password_change(auth: AuthService, cl
     assert auth.login("alice", "another-secret", "10.0.0.1").user.username == "alice"
 
 
+def test_guessing_the_current_password_is_limited_like_logins(auth: AuthService, clock: Clock) -> None:
+    auth.create_user("alice", PASSWORD)
+    for _ in range(LIMITS.per_username):
+        with pytest.raises(PermissionDenied, match="current password is wrong"):
+            auth.change_password("alice", "a guess", "another-secret", "10.0.0.9")
+    with pytest.raises(RateLimited):
+        auth.change_password("alice", PASSWORD, "another-secret", "10.0.0.9")
+    with pytest.raises(RateLimited):
+        auth.login("alice", PASSWORD, "10.0.0.1")  # the guesses count against the user everywhere
+    clock.advance(LIMITS.window_s)
+    auth.change_password("alice", PASSWORD, "another-secret", "10.0.0.9")
+    assert auth.login("alice", "another-secret", "10.0.0.1").user.username == "alice"
+
+
 def test_sessions_are_stored_as_digests(auth: AuthService, database: Database) -> None:
     auth.create_user("alice", PASSWORD)
     session = auth.login("alice", PASSWORD, "10.0.0.1")

@@ -14,7 +14,7 @@ from tether.auth import passwords, queries, tokens
 from tether.auth.ratelimit import LoginLimits, retry_after
 from tether.auth.schemas import LoginSession, User
 from tether.auth.users import normalise, user_of
-from tether.errors import RateLimited, Unauthenticated
+from tether.errors import PermissionDenied, RateLimited, Unauthenticated
 from tether.storage.db import Database
 
 if TYPE_CHECKING:
@@ -66,6 +66,17 @@ class Logins:
             )
         return LoginSession(secret=secret, csrf_token=csrf, user=user, expires_time=expires)
 
+    def verify(self, username: str, password: str, address: str) -> None:
+        """A password check outside a login (a user changing their own), limited and counted alike, so the
+        change-password form cannot be used to guess a signed-in user's password."""
+        name, address, now = normalise(username)[:MAX_KEY], address[:MAX_KEY], self.now_ms()
+        with self.db.read() as conn:
+            self._check_limits(conn, name, address, now)
+            row = queries.user_row(conn, name)
+        if row is None or not passwords.verify_password(row.password_hash, password):
+            self._record_failure(name, address, now)
+            raise PermissionDenied("the current password is wrong")
+
     def authenticate(self, secret: str) -> tuple[User, str]:
         with self.db.read() as conn:
             row = queries.session_and_user(conn, tokens.digest(secret))
@@ -92,7 +103,10 @@ class Logins:
                 raise RateLimited(f"too many failed logins; try again in {wait} s", retry_after_s=wait)
 
     def _failed(self, username: str, address: str, now: int) -> NoReturn:
+        self._record_failure(username, address, now)
+        raise Unauthenticated("wrong username or password")
+
+    def _record_failure(self, username: str, address: str, now: int) -> None:
         forget = now - self.limits.window_s * 1000
         with self.db.write() as conn:
             queries.record_failure(conn, username, address, now, forget)
-        raise Unauthenticated("wrong username or password")

@@ -121,13 +121,15 @@ class AuthService:
                 raise Conflict(f"'{row.username}' is the last admin; make another user admin first")
             queries.delete_user(conn, row.user_id)
 
-    def change_password(self, username: str, current_password: str, new_password: str) -> None:
-        """A user's own change: the current password must be right; their browser sessions end."""
+    def change_password(
+        self, username: str, current_password: str, new_password: str, address: str = "local"
+    ) -> None:
+        """A user's own change: the current password must be right (wrong guesses are limited like failed
+        logins, per user and per ``address``); their browser sessions end."""
         passwords.check_password(new_password)
         with self.db.read() as conn:
-            row = _user_row(conn, username)
-        if not passwords.verify_password(row.password_hash, current_password):
-            raise PermissionDenied("the current password is wrong")
+            _user_row(conn, username)
+        self.logins.verify(username, current_password, address)
         self.update_user(username, password=new_password)
 
     # --- API tokens -----------------------------------------------------------------------------------

@@ -48,11 +48,13 @@ def me(caller: SignedIn, request: Request) -> Response:
 
 
 @router.post("/password", status_code=204)
-def change_password(body: PasswordChange, caller: SignedIn, auth: Auth) -> Response:
-    """Change one's own password; it ends every browser session of the user."""
+def change_password(body: PasswordChange, request: Request, caller: SignedIn, auth: Auth) -> Response:
+    """Change one's own password; it ends every browser session of the user. Wrong current passwords
+    count as failed logins (429 with Retry-After past the limit)."""
     auth.change_password(
         caller.signed_in().username,
         body.current_password.get_secret_value(),
         body.new_password.get_secret_value(),
+        client_address(request),
     )
     return no_content()
