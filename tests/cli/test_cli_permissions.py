@@ -50,3 +50,17 @@ def test_bad_levels_users_and_experiments_are_clear_errors(settings: Settings, c
     assert (nobody.exit_code, nobody.stderr) == (1, "error: no user named 'nobody'\n")
     missing = cli("permissions", "ls", "no-such-experiment")
     assert (missing.exit_code, missing.stderr) == (1, "error: no experiment named 'no-such-experiment'\n")
+
+
+def test_a_user_s_permissions_are_listed_by_experiment(settings: Settings, churn: str) -> None:
+    cli = Cli(env_for(settings))
+    assert cli.json("users", "permissions", "bob")["permissions"] == []
+    cli("permissions", "grant", "churn", "bob", "MANAGE")
+    listed = cli("users", "permissions", "bob")
+    assert [line.split() for line in listed.stdout.splitlines()[2:]] == [[churn, "churn", "MANAGE"]]
+    assert cli.json("users", "permissions", "bob") == {
+        "username": "bob",
+        "permissions": [{"experiment_id": churn, "username": "bob", "level": "MANAGE"}],
+    }
+    nobody = cli("users", "permissions", "nobody")
+    assert (nobody.exit_code, nobody.stderr) == (1, "error: no user named 'nobody'\n")

@@ -88,7 +88,9 @@ def test_both_backends_manage_users_tokens_and_permissions_alike(
     permission = admin_api.grant_permission("0", name, "MANAGE")
     assert (permission.experiment_id, permission.username, permission.level) == ("0", name, "MANAGE")
     assert (name, "MANAGE") in [(p.username, p.level) for p in admin_api.list_permissions("0")]
+    assert admin_api.permissions_of(name) == [permission]
     admin_api.revoke_permission("0", name)
+    assert admin_api.permissions_of(name) == []
     with pytest.raises(NotFound):
         admin_api.revoke_permission("0", name)
 

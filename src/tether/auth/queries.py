@@ -186,6 +186,16 @@ def permission_rows(conn: Connection, experiment_id: int) -> Sequence[Row[Any, A
     return conn.execute(query).all()
 
 
+def permission_rows_of_user(conn: Connection, user_id: int) -> Sequence[Row[Any, Any, Any]]:
+    query = (
+        select(experiment_permissions.c.experiment_id, users.c.username, experiment_permissions.c.level)
+        .join(users)
+        .where(experiment_permissions.c.user_id == user_id)
+        .order_by(experiment_permissions.c.experiment_id)
+    )
+    return conn.execute(query).all()
+
+
 def levels_of(conn: Connection, user_id: int, experiment_ids: Sequence[int] | None) -> dict[int, str]:
     """{experiment id: level} granted to one user, on the given experiments or on all of them."""
     query = select(experiment_permissions.c.experiment_id, experiment_permissions.c.level).where(

@@ -244,6 +244,15 @@ class AuthService:
             rows = queries.permission_rows(conn, key)
         return [Permission(experiment_id=str(key), username=r.username, level=r.level) for r in rows]
 
+    def permissions_of(self, username: str) -> list[Permission]:
+        """Every level granted to one user, by experiment (admins need none: they may do everything)."""
+        with self.db.read() as conn:
+            row = _user_row(conn, username)
+            rows = queries.permission_rows_of_user(conn, row.user_id)
+        return [
+            Permission(experiment_id=str(r.experiment_id), username=r.username, level=r.level) for r in rows
+        ]
+
     def check_access(self, user: User, experiment_ids: Sequence[str], level: Level) -> None:
         """Raise PermissionDenied unless ``user`` holds ``level`` on every one of the experiments."""
         if user.role == "admin":

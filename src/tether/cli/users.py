@@ -132,3 +132,20 @@ def delete(name: Username, as_json: Json = False) -> None:
         output.print_json({"username": name.lower(), "deleted": True})
     else:
         output.done(f"deleted user '{name.lower()}'")
+
+
+@app.command(
+    "permissions",
+    epilog="Examples:\n\n\b\n  tether users permissions bob\n  tether users permissions bob --json",
+)
+def permissions(name: Username, as_json: Json = False) -> None:
+    """List the experiments a user was granted a level on (admins may do everything without grants)."""
+    with connected() as backend:
+        granted = backend.auth.permissions_of(name)
+        names = {p.experiment_id: backend.tracking.get_experiment(p.experiment_id).name for p in granted}
+    if as_json:
+        output.print_json({"username": name.lower(), "permissions": [p.model_dump() for p in granted]})
+        return
+    output.print_table(
+        ["experiment", "name", "level"], [[p.experiment_id, names[p.experiment_id], p.level] for p in granted]
+    )

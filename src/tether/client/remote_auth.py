@@ -97,6 +97,9 @@ class RemoteAuth:
     def revoke_permission(self, experiment_id: str, username: str) -> None:
         self._call("DELETE", f"/experiments/{_seg(experiment_id)}/permissions/{_seg(username)}")
 
+    def permissions_of(self, username: str) -> list[Permission]:
+        return _PERMISSIONS.validate_json(self._call("GET", f"/users/{_seg(username)}/permissions"))
+
     def list_permissions(self, experiment_id: str) -> list[Permission]:
         return _PERMISSIONS.validate_json(
             self._call("GET", f"/experiments/{_seg(experiment_id)}/permissions")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Response
 
-from tether.auth.schemas import Token, TokenCreate, TokenCreated, User, UserCreate, UserUpdate
+from tether.auth.schemas import Permission, Token, TokenCreate, TokenCreated, User, UserCreate, UserUpdate
 from tether.server.access import ADMIN
 from tether.server.deps import Auth
 from tether.server.responses import json_of, json_of_value, no_content
@@ -39,6 +39,12 @@ def update_user(username: str, body: UserUpdate, auth: Auth) -> Response:
 def delete_user(username: str, auth: Auth) -> Response:
     auth.delete_user(username)
     return no_content()
+
+
+@router.get("/{username}/permissions", response_model=list[Permission])
+def permissions_of(username: str, auth: Auth) -> Response:
+    """The experiments a user was granted a level on."""
+    return json_of_value(auth.permissions_of(username), list[Permission])
 
 
 @router.post("/{username}/tokens", response_model=TokenCreated, status_code=201)
