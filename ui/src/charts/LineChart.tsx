@@ -2,7 +2,8 @@
  * The one line chart of the UI, over uPlot (canvas; 100k+ points draw in milliseconds).
  * Several series on a step, wall-time or relative-time axis; linear or log y; drag to zoom on x,
  * double-click to reset; a tooltip with every series' value at the cursor; colours from the theme.
- * New data (a live run's next points) redraws in place and keeps the zoom.
+ * New data (a live run's next points, or detail for the zoomed range) redraws in place and keeps the zoom;
+ * `onZoom` hears the visible x range after each zoom, and null once the chart shows everything again.
  */
 import 'uplot/dist/uPlot.min.css'
 
@@ -14,6 +15,7 @@ import styles from './Chart.module.css'
 import { prepareSeries, type DrawnSeries, type LineSeries } from './prepare'
 import { useChartTheme, type ChartTheme } from './theme'
 import type { XMode } from './transforms'
+import type { XRange } from './zoom'
 
 export type { LineSeries } from './prepare'
 
@@ -31,6 +33,8 @@ interface Props {
   syncKey?: string
   /** What the chart shows, for screen readers. */
   label: string
+  /** Called with the visible x range when the person zooms in, and with null when it shows all again. */
+  onZoom?: (range: XRange | null) => void
 }
 
 interface Structure {
@@ -42,12 +46,13 @@ interface Structure {
   theme: ChartTheme
 }
 
-export function LineChart({ series, xMode, logY = false, smoothing = 0, height = 220, syncKey, label }: Props) {
+export function LineChart({ series, xMode, logY = false, smoothing = 0, height = 220, syncKey, label, onZoom }: Props) {
   const theme = useChartTheme()
   const box = useRef<HTMLDivElement>(null)
   const plot = useRef<uPlot | null>(null)
   const prepared = useMemo(() => prepareSeries(series, smoothing, logY), [series, smoothing, logY])
   const latest = useRef(prepared.data)
+  const zoomed = useRef(onZoom)
   const drawnKey = JSON.stringify(prepared.drawn)
   const structure = useMemo<Structure>(
     () => ({ drawn: JSON.parse(drawnKey) as DrawnSeries[], xMode, logY, height, syncKey, theme }),
@@ -56,14 +61,21 @@ export function LineChart({ series, xMode, logY = false, smoothing = 0, height =
 
   useEffect(() => {
     latest.current = prepared.data
+    zoomed.current = onZoom
   })
 
   // Build the chart when its structure changes (series, axes, theme); data alone never rebuilds it.
   useEffect(() => {
     const element = box.current
     if (!element) return
-    const chart = new uPlot(chartOptions(structure, element.clientWidth || 600), latest.current, element)
+    const report = (chart: uPlot) => {
+      const { min, max } = chart.scales.x ?? {}
+      zoomed.current?.(isZoomed(chart) && min !== undefined && max !== undefined ? { min, max } : null)
+    }
+    const chart = new uPlot(chartOptions(structure, element.clientWidth || 600, report), latest.current, element)
     plot.current = chart
+    // A new chart starts unzoomed.
+    report(chart)
     const observer = new ResizeObserver(() => {
       const width = element.clientWidth
       if (width > 0 && width !== chart.width) chart.setSize({ width, height: structure.height })
@@ -79,7 +91,16 @@ export function LineChart({ series, xMode, logY = false, smoothing = 0, height =
   useEffect(() => {
     const chart = plot.current
     if (!chart || chart.data === prepared.data) return
-    chart.setData(prepared.data, !isZoomed(chart))
+    const { min, max } = chart.scales.x ?? {}
+    if (!isZoomed(chart) || min === undefined || max === undefined) {
+      chart.setData(prepared.data)
+      return
+    }
+    // Keep the zoom: draw the new data on the same x range, with y fitted to what is now visible.
+    chart.batch(() => {
+      chart.setData(prepared.data, false)
+      chart.setScale('x', { min, max })
+    })
   }, [prepared.data])
 
   return (
@@ -106,7 +127,7 @@ function isZoomed(chart: uPlot): boolean {
   return min > first + slack || max < last - slack
 }
 
-function chartOptions(structure: Structure, width: number): uPlot.Options {
+function chartOptions(structure: Structure, width: number, onScaleX: (chart: uPlot) => void): uPlot.Options {
   const { theme, xMode, logY } = structure
   const axis: uPlot.Axis = {
     stroke: theme.muted,
@@ -153,6 +174,9 @@ function chartOptions(structure: Structure, width: number): uPlot.Options {
         ...(line.raw ? { points: { show: false } } : {}),
       })),
     ],
+    hooks: {
+      setScale: [(chart, key) => key === 'x' && onScaleX(chart)],
+    },
     plugins: [tooltip(structure)],
   }
 }

@@ -36,15 +36,18 @@ export function formatRelativeTick(seconds: number): string {
   const abs = Math.abs(seconds)
   const sign = seconds < 0 ? '-' : ''
   const two = (n: number) => String(n).padStart(2, '0')
-  if (abs < 60) return `${sign}${formatTick(abs)}s`
-  if (abs < 3600) {
-    const minutes = Math.floor(abs / 60)
-    const rest = Math.round(abs - minutes * 60)
+  if (abs < 59.5) return `${sign}${formatTick(abs)}s`
+  // Round the whole first, then split it, so 1139.7 s reads 19m, never 18m60s.
+  const wholeSeconds = Math.round(abs)
+  if (wholeSeconds < 3600) {
+    const minutes = Math.floor(wholeSeconds / 60)
+    const rest = wholeSeconds % 60
     return `${sign}${minutes}m${rest ? `${two(rest)}s` : ''}`
   }
-  if (abs < 86400) {
-    const hours = Math.floor(abs / 3600)
-    const rest = Math.round((abs - hours * 3600) / 60)
+  const wholeMinutes = Math.round(abs / 60)
+  if (wholeMinutes < 1440) {
+    const hours = Math.floor(wholeMinutes / 60)
+    const rest = wholeMinutes % 60
     return `${sign}${hours}h${rest ? `${two(rest)}m` : ''}`
   }
   return `${sign}${formatTick(abs / 86400)}d`

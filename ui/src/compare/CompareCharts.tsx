@@ -1,6 +1,7 @@
 /**
  * One chart per chosen metric, one line per run in the run's colour. Histories are fetched per run at
- * about two points per pixel, only for charts on screen, and polled while a run is running.
+ * about two points per pixel, only for charts on screen, and polled while a run is running. Zooming
+ * into part of the series fetches that range of every run in full detail.
  */
 import { useQueries, type UseQueryResult } from '@tanstack/react-query'
 import { useMemo, useRef } from 'react'
@@ -14,6 +15,7 @@ import { useElementWidth } from '../charts/useElementWidth'
 import { useInView } from '../charts/useInView'
 import { fetchMetricHistory, isLive, LIVE_INTERVAL_MS, metricHistoryKey } from '../run/api'
 import { splitMetricKeys } from '../run/runTags'
+import { useZoomDetail } from '../run/zoomDetail'
 import { EmptyState, ErrorState, Spinner } from '../ui/State'
 import styles from './Compare.module.css'
 import type { ComparedRun } from './ComparePage'
@@ -85,14 +87,26 @@ function CompareChart({ metricKey, runs, settings }: { metricKey: string; runs: 
     combine: combineHistories,
   })
   const { histories, failed, fetching, loaded } = results
+  const sources = useMemo(
+    () =>
+      having.map(({ run }, index) => ({
+        runId: run.run_id,
+        origin: run.start_time,
+        live: isLive(run) && inView,
+        overview: histories[index],
+      })),
+    [having, histories, inView],
+  )
+  const zoom = useZoomDetail(metricKey, sources, settings.xMode, width, inView)
+  const drawn = zoom.histories
   const series = useMemo<LineSeries[]>(
     () =>
       having.flatMap(({ run, color }, index) => {
-        const history = histories[index]
+        const history = drawn[index]
         if (!history) return []
         return [{ id: run.run_id, label: run.run_name || run.run_id.slice(0, 12), color, points: toPoints(history, settings.xMode, run.start_time) }]
       }),
-    [having, histories, settings.xMode],
+    [having, drawn, settings.xMode],
   )
   return (
     <figure className={styles.chartPanel} aria-label={metricKey}>
@@ -101,7 +115,7 @@ function CompareChart({ metricKey, runs, settings }: { metricKey: string; runs: 
         <span className="faint">
           {having.length} of {runs.length} runs
         </span>
-        {fetching && <Spinner label={`Loading ${metricKey}`} />}
+        {(fetching || zoom.fetching) && <Spinner label={`Loading ${metricKey}`} />}
       </figcaption>
       <div ref={box} style={{ minHeight: 240 }}>
         {failed && !loaded ? (
@@ -115,6 +129,7 @@ function CompareChart({ metricKey, runs, settings }: { metricKey: string; runs: 
             height={240}
             syncKey="compare"
             label={`${metricKey} of ${having.length} runs`}
+            onZoom={zoom.onZoom}
           />
         ) : null}
       </div>

@@ -1,7 +1,8 @@
 /**
  * A grid of metric charts for one run (the model's metrics, or the machine's `system/*` ones).
  * Each chart fetches its history at about two points per pixel, only once on screen, and polls while
- * the run is running; the cursor moves across all charts together.
+ * the run is running; the cursor moves across all charts together. Zooming into part of a long series
+ * fetches that range in full detail.
  */
 import { useMemo, useRef, useState } from 'react'
 
@@ -19,6 +20,7 @@ import { formatMetric, plural } from '../ui/format'
 import { EmptyState, ErrorState, Spinner } from '../ui/State'
 import { isLive, useMetricHistory } from './api'
 import styles from './Metrics.module.css'
+import { useZoomDetail } from './zoomDetail'
 
 export function MetricsTab({ run, keys, empty, hint }: { run: Run; keys: string[]; empty: string; hint: string }) {
   const [settings, setSettings] = useChartSettings()
@@ -80,17 +82,21 @@ function MetricPanel({ run, metricKey, settings, expanded, onExpand }: {
   const width = useElementWidth(box)
   const inView = useInView(box)
   const maxPoints = pointsForWidth(width)
-  const history = useMetricHistory(run.run_id, metricKey, maxPoints, {
-    live: isLive(run) && inView,
-    enabled: inView && width > 0,
-  })
+  const live = isLive(run) && inView
+  const history = useMetricHistory(run.run_id, metricKey, maxPoints, { live, enabled: inView && width > 0 })
   const data = history.data
+  const sources = useMemo(
+    () => [{ runId: run.run_id, origin: run.start_time, live, overview: data }],
+    [run.run_id, run.start_time, live, data],
+  )
+  const zoom = useZoomDetail(metricKey, sources, settings.xMode, width, inView)
+  const drawn = zoom.histories[0]
   const series = useMemo(
     () =>
-      data
-        ? [{ id: metricKey, label: metricKey, color: seriesColor(0), points: toPoints(data, settings.xMode, run.start_time) }]
+      drawn
+        ? [{ id: metricKey, label: metricKey, color: seriesColor(0), points: toPoints(drawn, settings.xMode, run.start_time) }]
         : [],
-    [data, metricKey, settings.xMode, run.start_time],
+    [drawn, metricKey, settings.xMode, run.start_time],
   )
   const height = expanded ? 420 : 220
   return (
@@ -102,7 +108,7 @@ function MetricPanel({ run, metricKey, settings, expanded, onExpand }: {
         <span className={styles.latest} title="Latest value">
           {formatMetric(run.metrics?.[metricKey])}
         </span>
-        {history.isFetching && <Spinner label={`Loading ${metricKey}`} />}
+        {(history.isFetching || zoom.fetching) && <Spinner label={`Loading ${metricKey}`} />}
         <Button size="small" variant="ghost" onClick={onExpand} aria-pressed={expanded} title={expanded ? 'Shrink' : 'Expand'}>
           {expanded ? 'Shrink' : 'Expand'}
         </Button>
@@ -119,6 +125,7 @@ function MetricPanel({ run, metricKey, settings, expanded, onExpand }: {
             height={height}
             syncKey={`run-${run.run_id}`}
             label={`${metricKey} by ${settings.xMode}`}
+            onZoom={zoom.onZoom}
           />
         ) : null}
       </div>

@@ -6,6 +6,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient, type Query } f
 
 import { api, unwrap } from '../api/client'
 import type { Run } from '../api/types'
+import type { DetailRequest } from '../charts/zoom'
 
 /** How often a running run and its visible charts refresh. Polling pauses while the tab is hidden. */
 export const LIVE_INTERVAL_MS = 2_500
@@ -68,6 +69,24 @@ export function fetchMetricHistory(runId: string, key: string, maxPoints: number
   return unwrap(
     api.GET('/api/v1/runs/{run_id}/metric-history', {
       params: { path: { run_id: runId }, query: { key, max_points: maxPoints } },
+      signal,
+    }),
+  )
+}
+
+/**
+ * Step ranges of one metric for a zoomed chart (what it draws in detail), keyed by each run's range
+ * bucket: nearby zooms share an entry.
+ */
+export function metricRangesKey(key: string, ranges: readonly { runId: string; request: DetailRequest }[]) {
+  return ['metric-history-range', key, ranges.map(({ runId, request }) => [runId, request.minStep, request.maxStep, request.maxPoints])] as const
+}
+
+export function fetchMetricRange(runId: string, key: string, request: DetailRequest, signal?: AbortSignal) {
+  const { minStep, maxStep, maxPoints } = request
+  return unwrap(
+    api.GET('/api/v1/runs/{run_id}/metric-history', {
+      params: { path: { run_id: runId }, query: { key, max_points: maxPoints, min_step: minStep, max_step: maxStep } },
       signal,
     }),
   )
