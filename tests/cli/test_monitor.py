@@ -174,3 +174,34 @@ def test_keeping_with_a_missing_run_fails_with_one_line(cli: Cli, files: Path) -
 
 def test_listing_needs_a_run_or_an_experiment(sqlite_cli: Cli) -> None:
     assert sqlite_cli("monitor", "ls").exit_code == 2
+
+
+def test_a_folder_of_parquet_files_is_read_as_one_dataset(sqlite_cli: Cli, files: Path) -> None:
+    folder = files / "cur.parquet"
+    folder.mkdir()
+    frame = pd.read_csv(files / "cur.csv")
+    frame.iloc[:300].to_parquet(folder / "part-0.parquet")
+    frame.iloc[300:].to_parquet(folder / "part-1.parquet")
+    result = sqlite_cli("monitor", "report", "-r", str(files / "ref.parquet"), "-c", str(folder), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["current_rows"] == 600
+    csv_folder = files / "parts.csv"
+    csv_folder.mkdir()
+    refused = sqlite_cli("monitor", "report", "-r", str(files / "ref.parquet"), "-c", str(csv_folder))
+    assert refused.exit_code == 1
+    assert "is a folder" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_a_text_column_among_probability_columns_is_reported_not_a_traceback(
+    sqlite_cli: Cli, files: Path
+) -> None:
+    frame = pd.read_parquet(files / "ref.parquet")
+    frame["plan"] = np.where(frame["churned"] == 1, "pro", "free")
+    frame.to_parquet(files / "plans.parquet")
+    args = ["-r", str(files / "plans.parquet"), "-c", str(files / "plans.parquet"), "-t", "churned"]
+    result = sqlite_cli(
+        "monitor", "report", *args, "-p", "score", "-p", "plan", "-m", "ClassificationPerformance"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "probability column 'plan' in the current data holds" in " ".join(result.stdout.split())

@@ -179,3 +179,99 @@ def test_a_continuous_target_read_as_classes_is_not_computed() -> None:
     )
     reasons = [item.reason for item in result.metrics[0].items if isinstance(item, NotComputed)]
     assert reasons and "distinct labels" in reasons[0] and "RegressionPerformance" in reasons[0]
+
+
+# --- regressions: how predictions are read -------------------------------------------------------------
+
+
+def _not_computed(result: MetricResult) -> dict[str, str]:
+    return {item.name: item.reason for item in result.items if isinstance(item, NotComputed)}
+
+
+def test_binary_scores_outside_0_1_are_refused_not_read_as_labels() -> None:
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    frame = pd.DataFrame({"y": y, "s": y * 2 + rng.normal(size=200)})
+    result = _run(frame, frame, "s")
+    assert "accuracy" not in result.values
+    assert _not_computed(result) == {
+        "ClassificationPerformance": "prediction 's' holds scores outside [0, 1]"
+    }
+
+
+def test_float_labels_are_still_labels() -> None:
+    frame = pd.DataFrame({"y": [0, 1, 2, 2, 1, 0], "s": [0.0, 1.0, 2.0, 1.0, 1.0, 0.0]})
+    result = _run(frame, frame, "s")
+    assert result.values["accuracy"] == pytest.approx(5 / 6)
+    assert result.values["support.2"] == 2
+
+
+def test_a_current_batch_with_one_class_keeps_the_reference_classes_and_positive_class() -> None:
+    rng = np.random.default_rng(0)
+    y = rng.choice(["no", "yes"], 200)
+    ref = pd.DataFrame({"y": y, "p": np.where(y == "yes", "yes", "no")})
+    cur = pd.DataFrame({"y": ["no"] * 50, "p": ["no"] * 45 + ["yes"] * 5})
+    result = _run(ref, cur, "p")
+    truth, labels = cur["y"].to_numpy(), cur["p"].to_numpy()
+    assert result.values["precision"] == pytest.approx(
+        sk.precision_score(truth, labels, pos_label="yes", zero_division=0)
+    )
+    assert result.values["support.yes"] == 0
+    assert result.reference_values["precision"] == 1.0  # the same class: "yes"
+    only_no = pd.DataFrame({"y": ["no"] * 50, "p": ["no"] * 50})
+    assert sorted(k for k in _run(ref, only_no, "p").values if k.startswith("precision.")) == [
+        "precision.no",
+        "precision.yes",
+    ]
+
+
+def test_scores_with_string_labels_do_not_invent_class_1() -> None:
+    rng = np.random.default_rng(0)
+    y = rng.choice(["no", "yes"], 200)
+    ref = pd.DataFrame({"y": y, "p": np.where(y == "yes", 0.9, 0.1)})
+    cur = pd.DataFrame({"y": ["no"] * 50, "p": rng.random(50)})
+    result = _run(ref, cur, "p")
+    assert sorted(k for k in result.values if k.startswith("support.")) == ["support.no", "support.yes"]
+    assert result.values["support.no"] == 50
+    lone = pd.DataFrame({"y": ["no"] * 50, "p": rng.random(50)})
+    reason = _not_computed(_run(lone, lone, "p"))["ClassificationPerformance"]
+    assert "only the class 'no'" in reason and "pos_label" in reason
+
+
+@pytest.mark.parametrize("column", [["x"] * 10, pd.date_range("2024", periods=10)])
+def test_a_non_numeric_probability_column_is_a_reason_not_an_exception(column: object) -> None:
+    frame = pd.DataFrame({"y": ["a", "b"] * 5, "a": np.linspace(0, 1, 10), "b": column})
+    reason = _not_computed(_run(frame, frame, ["a", "b"]))["ClassificationPerformance"]
+    assert reason.startswith("probability column 'b' in the current data holds")
+
+
+def test_class_probabilities_that_do_not_sum_to_1_are_normalised_for_every_figure() -> None:
+    rng = np.random.default_rng(7)
+    n = 600
+    y = rng.integers(0, 3, n)
+    raw = rng.random((n, 3)) + np.eye(3)[y] * 0.6
+    frame = pd.DataFrame({"y": y, "0": raw[:, 0], "1": raw[:, 1], "2": raw[:, 2]}) / [1, 2, 2, 2]
+    frame["y"] = y
+    values = frame[["0", "1", "2"]].to_numpy()
+    normalised = values / values.sum(axis=1, keepdims=True)
+    result = _run(frame, frame, ["0", "1", "2"])
+    expected_auc = sk.roc_auc_score(y, normalised, multi_class="ovr", average="macro")
+    assert result.values["roc_auc"] == pytest.approx(expected_auc)
+    assert result.values["log_loss"] == pytest.approx(sk.log_loss(y, normalised))
+    assert result.values["accuracy"] == pytest.approx(sk.accuracy_score(y, normalised.argmax(axis=1)))
+
+
+def test_unnormalised_class_scores_are_normalised_and_negative_ones_refused() -> None:
+    rng = np.random.default_rng(0)
+    n = 200
+    y = rng.integers(0, 3, n)
+    raw = rng.random((n, 3))
+    raw[np.arange(n), y] += 0.5  # values above 1: votes or counts, not yet probabilities
+    frame = pd.DataFrame({"y": y, "0": raw[:, 0], "1": raw[:, 1], "2": raw[:, 2]})
+    normalised = raw / raw.sum(axis=1, keepdims=True)
+    values = _run(frame, frame, ["0", "1", "2"]).values
+    assert values["roc_auc"] == pytest.approx(sk.roc_auc_score(y, normalised, multi_class="ovr"))
+    assert values["log_loss"] == pytest.approx(sk.log_loss(y, normalised))
+    frame["0"] -= 0.5
+    reason = _not_computed(_run(frame, frame, ["0", "1", "2"]))["ClassificationPerformance"]
+    assert reason == "the probability columns in the current data hold negative or infinite values"

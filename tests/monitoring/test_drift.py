@@ -263,3 +263,31 @@ def test_public_names() -> None:
     assert mon.stattests.get("psi").default_threshold == 0.1
     for name in ("DataDrift", "TargetDrift", "PredictionDrift", "summarize", "load_profile", "stattests"):
         assert name in mon.__all__
+
+
+# --- regressions: unusual column types -----------------------------------------------------------------
+
+
+def test_nanosecond_timestamps_and_huge_integers_are_compared() -> None:
+    stamps = pd.date_range("2024-01-01", periods=40, freq="h").as_unit("ns")
+    frame = pd.DataFrame({"t": stamps, "id_hash": np.arange(40, dtype=np.int64) + 2**60})
+    result = mon.Report([mon.DataDrift()]).run(frame, frame)
+    assert result.value("number_of_columns") == 2
+    assert result.value("drifted.t") is False and result.value("drifted.id_hash") is False
+
+
+def test_nested_columns_are_not_computed_and_half_floats_are_numbers() -> None:
+    table = pa.table(
+        {
+            "items": [[1], [2, 3]] * 20,
+            "point": [{"x": 1}, {"x": 2}] * 20,
+            "half": pa.array(np.arange(40, dtype=np.float16)),
+        }
+    )
+    result = mon.Report([mon.DataDrift(), mon.DataQuality()]).run(table, table)
+    assert result.value("number_of_columns") == 1
+    assert result.value("drifted.half") is False
+    reasons = not_computed(result.metrics[0])
+    assert "list<item: int64>" in reasons["drift.items"]
+    assert "struct" in reasons["drift.point"]
+    assert result.value("missing_share.items") == 0.0

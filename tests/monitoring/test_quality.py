@@ -163,3 +163,50 @@ def test_high_cardinality_columns_are_sampled_but_keep_their_top_share() -> None
         tally.add(pa.array(values[start : start + 50_000]))
     assert not tally.exact
     assert tally.top() / values.size == pytest.approx(np.mean(values == 0.0), abs=0.005)
+
+
+# --- regressions: batch-independent duplicates, huge values, large integers ----------------------------
+
+
+def test_duplicated_rows_do_not_depend_on_where_batches_split(tmp_path: Path) -> None:
+    # Rows 2-7 repeat in rows 9-14; the first batch of 7 holds a null, which made pandas read the
+    # integers as floats there and as ints in the second batch, so equal rows hashed differently.
+    table = pa.table(
+        {
+            "a": pa.array([None, 1, 2, 3, 4, 5, 6, 9, 1, 2, 3, 4, 5, 6], pa.int64()),
+            "b": list("abcdefg") + list("zbcdefg"),
+            "c": pa.array([True, None, True, False, True, False, True] * 2),
+        }
+    )
+    table = table.set_column(2, "c", pa.array([None, True, False, True, False, True, False] * 2))
+    path = tmp_path / "dup.parquet"
+    pq.write_table(table, path)
+    memory = Report([DataQuality()]).run(table, table).value("duplicated_rows_share")
+    frame = table.to_pandas()
+    assert memory == pytest.approx(frame.duplicated().mean())
+    for batch_rows in (1, 7, 8):
+        chunked = Report([DataQuality()]).run(
+            Dataset.of(path, "reference", batch_rows=batch_rows),
+            Dataset.of(path, "current", batch_rows=batch_rows),
+        )
+        assert chunked.value("duplicated_rows_share") == memory
+
+
+def test_correlation_of_huge_values_matches_numpy() -> None:
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=200)
+    frame = pd.DataFrame({"a": a * 1e200, "b": (a + rng.normal(size=200)) * 1e200, "c": rng.normal(size=200)})
+    moments = Moments(3)
+    moments.add(frame.to_numpy()[:100])
+    moments.add(frame.to_numpy()[100:] * [1.0, 1.0, 1e250])  # a later batch far larger than the first
+    expected = np.corrcoef((frame.to_numpy() / 1e200)[:, :2].T)[0, 1]
+    assert moments.correlation()[0, 1] == pytest.approx(expected)
+    result = Report([DataQuality()]).run(frame, frame)
+    assert result.value("max_correlation_change") == pytest.approx(0.0, abs=1e-12)
+
+
+def test_ids_beyond_2_53_are_tallied() -> None:
+    frame = pd.DataFrame({"id_hash": np.array([2**60, 2**60 + 1, 3]), "x": [1.0, 2.0, 3.0]})
+    result = Report([DataQuality()]).run(frame, frame)
+    assert result.value("out_of_range_share.id_hash") == 0.0
+    assert result.value("duplicated_rows_share") == 0.0

@@ -84,3 +84,22 @@ def test_missing_rows_are_skipped_and_text_prediction_is_not_computed() -> None:
     result = _run(words, words)
     assert result.values == {}
     assert isinstance(result.items[0], NotComputed) and "not numbers" in result.items[0].reason
+
+
+def test_huge_values_give_the_figures_of_the_scaled_data() -> None:
+    rng = np.random.default_rng(0)
+    y = rng.normal(size=300)
+    p = y + rng.normal(0, 0.3, 300)
+    plain = _run(*(2 * [pd.DataFrame({"y": y, "pred": p})])).values
+    huge = _run(*(2 * [pd.DataFrame({"y": y * 1e300, "pred": p * 1e300})])).values
+    assert huge["r2"] == pytest.approx(sk.r2_score(y, p))
+    assert huge["r2"] == pytest.approx(plain["r2"])
+    for name in ("mae", "rmse", "mean_error", "max_error", "median_absolute_error"):
+        assert huge[name] == pytest.approx(plain[name] * 1e300)  # type: ignore[operator]
+
+
+def test_integers_beyond_2_53_are_read() -> None:
+    y = np.arange(50, dtype=np.int64) + 2**60
+    frame = pd.DataFrame({"y": y, "pred": y + 1024})
+    result = _run(frame, frame).values
+    assert result["mean_error"] == pytest.approx(1024.0, rel=0.01)

@@ -279,3 +279,81 @@ def test_default_for_observed_columns() -> None:
     assert stattests.default_for(numeric(rng.integers(0, 2, 500).astype(float), np.ones(50))) == "z"
     assert stattests.default_for(categorical(["a", "b", "c"] * 100, ["a"])) == "chisquare"
     assert stattests.default_for(categorical(["a", "b", "c"] * 400, ["a"])) == "jensenshannon"
+
+
+# --- regressions: outer bins, small samples, huge values, the Z-test's category -------------------------
+
+
+def _drift_score(reference: np.ndarray, current: np.ndarray, test: str) -> float:
+    data = numeric(reference, current)
+    return stattests.get(test).score(data)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_binned_wasserstein_beyond_the_reference_range_matches_scipy(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    ref, cur = rng.normal(size=8000), rng.normal(size=8000)
+    cur[:80] = ref.max() + 0.01
+    cur[80] = ref.max() + 200
+    cur[81:90] = ref.min() - 3
+    data = numeric(ref, cur)
+    assert not data.exact
+    exact = stats.wasserstein_distance(ref, cur) / ref.std()
+    assert _drift_score(ref, cur, "wasserstein") == pytest.approx(exact, rel=0.05)  # was 15x too large
+
+
+def test_binned_wasserstein_of_a_shifted_column_matches_scipy() -> None:
+    rng = np.random.default_rng(3)
+    ref, cur = rng.normal(size=9000), rng.normal(0.7, 1.3, size=12_000)
+    exact = stats.wasserstein_distance(ref, cur) / ref.std()
+    assert _drift_score(ref, cur, "wasserstein") == pytest.approx(exact, rel=0.03)
+
+
+def test_binned_wasserstein_estimates_many_values_beyond_the_range_from_their_sample() -> None:
+    rng = np.random.default_rng(4)
+    ref, cur = rng.normal(size=8000), rng.normal(size=30_000)
+    cur[:12_000] = ref.max() + rng.exponential(5.0, 12_000)  # more than the 5,000 kept
+    exact = stats.wasserstein_distance(ref, cur) / ref.std()
+    assert _drift_score(ref, cur, "wasserstein") == pytest.approx(exact, rel=0.03)
+
+
+@pytest.mark.parametrize("rows", [5000, 5001])
+def test_wasserstein_of_two_constants_does_not_depend_on_keeping_values_whole(rows: int) -> None:
+    score = _drift_score(np.full(rows, 5.0), np.full(rows, 6.0), "wasserstein")
+    assert score == pytest.approx(1.0 / 0.001)
+
+
+def test_ks_on_small_samples_with_ties_warns_nothing() -> None:
+    # SciPy's exact method gives up on these and warns; pytest turns the warning into an error.
+    ref, cur = np.arange(1.0, 8.0), np.arange(2.0, 9.0)
+    assert _drift_score(ref, cur, "ks") == pytest.approx(stats.ks_2samp(ref, cur, method="asymp").pvalue)
+
+
+def test_anderson_needs_two_values_on_each_side() -> None:
+    with pytest.raises(InvalidData, match="at least two values"):
+        _drift_score(np.array([1.0]), np.array([2.0]), "anderson")
+
+
+def test_z_test_on_a_numeric_column_uses_the_most_common_reference_value() -> None:
+    ref = np.r_[[0] * 10, [1] * 50, [2] * 40].astype(float)
+    cur = np.r_[[0] * 30, [1] * 50, [2] * 20].astype(float)
+    as_numbers = _drift_score(ref, cur, "z")
+    as_text = stattests.get("z").score(categorical([str(int(v)) for v in ref], [str(int(v)) for v in cur]))
+    assert as_numbers == pytest.approx(as_text) == pytest.approx(1.0)  # 50% of both sides are 1
+
+
+@pytest.mark.parametrize("size", [50, 8000])
+def test_wasserstein_on_huge_values_equals_the_scaled_score(size: int) -> None:
+    rng = np.random.default_rng(5)
+    ref, cur = rng.normal(size=size), rng.normal(0.5, 1.0, size=size)
+    plain = _drift_score(ref, cur, "wasserstein")
+    assert plain > 0.3
+    assert _drift_score(ref * 1e300, cur * 1e300, "wasserstein") == pytest.approx(plain, rel=1e-9)
+
+
+def test_values_spanning_the_whole_float_range_are_binned() -> None:
+    ref = np.r_[-1.5e308, np.linspace(-1.0, 1.0, 6000), 1.5e308]
+    data = numeric(ref, ref)
+    assert int(data.binned.current.sum()) == ref.size
+    assert np.array_equal(data.binned.current, data.binned.reference)
+    assert _drift_score(ref, ref, "wasserstein") == 0.0

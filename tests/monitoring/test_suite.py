@@ -58,7 +58,7 @@ def test_reference_bounds() -> None:
     relative = Condition(gte=Reference(relative=-0.05))
     assert relative.check("auc", 0.96, 1.0).status == "pass"
     failed = relative.check("auc", 0.94, 1.0)
-    assert failed.status == "fail" and "reference × 0.95" in failed.message
+    assert failed.status == "fail" and "reference - 5%" in failed.message
     assert relative.check("auc", 0.9, None).status == "error"
     near = Condition(between=(Reference(relative=-0.1), Reference(relative=0.1)))
     assert near.check("rmse", 1.05, 1.0).status == "pass"
@@ -66,7 +66,7 @@ def test_reference_bounds() -> None:
     assert Condition(lte=Reference(absolute=0.02)).check("m", 0.11, 0.1).status == "pass"
     assert Condition.model_validate({"lte": "reference"}).lte == Reference()
     assert Condition.model_validate({"gte": {"relative": -0.05}}).gte == Reference(relative=-0.05)
-    assert relative.describe() == ">= reference × 0.95"
+    assert relative.describe() == ">= reference - 5%"
 
 
 def test_suite_runs_one_report_and_judges_each_test() -> None:
@@ -218,3 +218,43 @@ def test_yaml_metric_settings_reach_data_drift() -> None:
     ref = _frames()[0][["age", "city"]]
     outcome = suite.run(ref, ref.sample(frac=1.0, random_state=2))
     assert outcome.passed and outcome.report.metrics[0].settings["stattest"] == "psi"
+
+
+# --- regressions: bounds relative to a negative reference, and the errors of a condition --------------
+
+
+def test_relative_bounds_move_away_from_a_negative_reference_by_its_size() -> None:
+    near = Condition(between=(Reference(relative=-0.1), Reference(relative=0.1)))
+    assert near.check("r2", -0.85, -0.85).status == "pass"
+    assert near.check("r2", -0.93, -0.85).status == "pass"
+    assert near.check("r2", -0.95, -0.85).status == "fail"
+    assert Reference(relative=-0.1).resolve(-2.0) == pytest.approx(-2.2)
+    assert Reference(relative=-0.1).resolve(2.0) == pytest.approx(1.8)
+    assert Condition(gte=Reference(relative=-0.05)).check("mean_error", -1.04, -1.0).status == "pass"
+    mixed = Condition(between=(Reference(absolute=0.5), 0.0))  # resolves in either order
+    assert mixed.check("x", 0.25, 0.0).status == "pass"
+
+
+def test_r2_within_10_percent_of_a_negative_reference_passes_on_identical_data() -> None:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"y": rng.normal(size=500), "p": rng.normal(size=500)})
+    within = {"between": (mon.Reference(relative=-0.1), mon.Reference(relative=0.1))}
+    outcome = mon.TestSuite([mon.R2(**within)]).run(frame, frame, target="y", prediction="p")
+    assert outcome.tests[0].reference < 0  # type: ignore[operator]
+    assert outcome.tests[0].status == "pass", outcome.tests[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{type: Accuracy, lt: {relativ: 0.1}}", "lt: unknown key 'relativ' in a reference bound"),
+        ("{type: Accuracy, eq: 0.5, tolerance: -1}", "tolerance: Input should be greater than or equal to 0"),
+        ("{type: Accuracy, between: [0.9, 0.1]}", "between needs the lower bound first: [0.1, 0.9]"),
+        ("{type: Accuracy, between: [a, 1]}", "between needs two numbers or reference bounds"),
+    ],
+)
+def test_condition_mistakes_are_named(text: str, message: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_suite(f"tests: [{text}]")
+    assert message in caught.value.message
+    assert "more problem" not in caught.value.message

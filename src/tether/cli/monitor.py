@@ -36,13 +36,21 @@ OUTPUT_SUFFIXES = (".html", ".htm", ".json")
 Reference = Annotated[
     Path,
     typer.Option(
-        "--reference", "-r", metavar="PATH", help="Reference data: a Parquet or CSV file.", show_default=False
+        "--reference",
+        "-r",
+        metavar="PATH",
+        help="Reference data: a Parquet file or folder, or a CSV file.",
+        show_default=False,
     ),
 ]
 Current = Annotated[
     Path,
     typer.Option(
-        "--current", "-c", metavar="PATH", help="Current data: a Parquet or CSV file.", show_default=False
+        "--current",
+        "-c",
+        metavar="PATH",
+        help="Current data: a Parquet file or folder, or a CSV file.",
+        show_default=False,
     ),
 ]
 Target = Annotated[
@@ -287,13 +295,18 @@ def _context(reference: Path, current: Path, target: str | None, prediction: lis
 
 
 def _open(path: Path, side: str) -> Dataset:
-    """A Parquet file read lazily in row groups, or a CSV file read whole with pyarrow."""
+    """A Parquet file (or folder of them) read lazily in row groups, or a CSV file read whole with pyarrow."""
     from tether.errors import InvalidData
     from tether.monitoring.sources import Dataset
 
-    if not path.is_file():
+    if not path.exists():
         raise InvalidData(f"the {side} data file {str(path)!r} does not exist")
-    if not path.name.lower().endswith(CSV_SUFFIXES):
+    csv_file = path.name.lower().endswith(CSV_SUFFIXES)
+    if path.is_dir() and csv_file:
+        raise InvalidData(
+            f"the {side} data {str(path)!r} is a folder; give a CSV file, or a Parquet file or folder"
+        )
+    if not csv_file:
         return Dataset.of(path, side)
     import pyarrow as pa
     from pyarrow import csv

@@ -1,25 +1,22 @@
 """``ClassificationPerformance``: how well predictions match the target, on current and reference data.
 
-Three prediction forms are read: one column of labels; one column of positive-class probabilities for
-a binary target (cut at ``threshold``); or one probability column per class, each named by its class.
-Everything is vectorised NumPy, computed the way scikit-learn computes it, so the figures agree.
+How predictions are read (labels, binary scores, per-class probabilities) is ``predictions.py``; here
+everything is vectorised NumPy, computed the way scikit-learn computes it, so the figures agree.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa
 from pydantic import Field
 
 from tether.errors import InvalidData
 from tether.monitoring import curves
-from tether.monitoring.context import Context, Side
-from tether.monitoring.labels import Encoded, encode_labels, label_keys, label_name
+from tether.monitoring.context import Context
 from tether.monitoring.metric import MetricSpec, computes
+from tether.monitoring.predictions import Predictions, read_sides
 from tether.monitoring.results import (
     Curve,
     Item,
@@ -31,7 +28,6 @@ from tether.monitoring.results import (
     Table,
     Value,
 )
-from tether.monitoring.sources import as_float
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -52,32 +48,11 @@ class ClassificationPerformance(MetricSpec):
     calibration_bins: int = Field(default=10, ge=2)
 
 
-@dataclass(frozen=True)
-class Predictions:
-    """One side's rows with both a target and a prediction, as class codes."""
-
-    classes: list[str]
-    truth: IntArray
-    predicted: IntArray
-    scores: FloatArray | None
-    """Positive-class probability (binary, 1-d) or one probability per class (2-d); None for labels."""
-    positive: int | None
-    """The positive class's code for a binary task, else None."""
-    dropped: int
-
-
 @computes(ClassificationPerformance)
 def classification_performance(spec: ClassificationPerformance, ctx: Context) -> MetricResult:
-    mapping = ctx.mapping
-    if mapping.target is None or not mapping.prediction:
-        raise InvalidData("needs a target column and a prediction column (target=, prediction=)")
-    current = load(spec, ctx, "current")
+    current, reference = read_sides(ctx, spec.threshold)
     if isinstance(current, str):
         raise InvalidData(current)
-    try:
-        reference: Predictions | str = load(spec, ctx, "reference")
-    except InvalidData as error:  # a reference given as a saved profile has no rows to score
-        reference = error.message
     figures = evaluate(spec, current)
     items: list[Item] = []
     reference_figures: dict[str, Scalar] = {}
@@ -92,98 +67,6 @@ def classification_performance(spec: ClassificationPerformance, ctx: Context) ->
     return MetricResult(
         metric=spec.type, title=spec.title, values=figures, reference_values=reference_figures, items=items
     )
-
-
-# --- reading ---------------------------------------------------------------------------------------------
-
-
-def load(spec: ClassificationPerformance, ctx: Context, side: Side) -> Predictions | str:
-    """The side's predictions, or the reason they cannot be read (a missing column, no usable rows)."""
-    data, mapping = ctx.data(side), ctx.mapping
-    assert mapping.target is not None
-    absent = [c for c in (mapping.target, *mapping.prediction) if c not in data.columns]
-    if absent:
-        return f"the {side} data has no column {', '.join(repr(c) for c in absent)}"
-    target = data.column_values(mapping.target)
-    if len(mapping.prediction) > 1:
-        columns = [data.column_values(c) for c in mapping.prediction]
-        found = _from_probabilities(target, columns, mapping.prediction, side)
-        return _as_binary(spec, found, mapping.pos_label) if not isinstance(found, str) else found
-    prediction = data.column_values(mapping.prediction[0])
-    if pa.types.is_floating(prediction.type):
-        scored = _from_scores(spec, target, prediction, mapping.pos_label)
-        if scored is not None:
-            return scored
-    encoded = encode_labels(target, prediction)
-    if encoded.kept == 0:
-        return f"the {side} data has no row with both a target and a prediction"
-    return _labelled(encoded, mapping.pos_label)
-
-
-def _labelled(encoded: Encoded, pos_label: object) -> Predictions:
-    positive = _positive(encoded.classes, pos_label) if len(encoded.classes) <= 2 else None
-    return Predictions(encoded.classes, encoded.truth, encoded.predicted, None, positive, encoded.dropped)
-
-
-def _positive(classes: list[str], pos_label: object) -> int:
-    """``pos_label``'s code; when it is not a class, the greater of two labels (as scikit-learn sorts)."""
-    name = label_name(pos_label)
-    if name in classes:
-        return classes.index(name)
-    return len(classes) - 1
-
-
-def _from_scores(
-    spec: ClassificationPerformance, target: pa.ChunkedArray, prediction: pa.ChunkedArray, pos_label: object
-) -> Predictions | None:
-    """Positive-class probabilities, when the target has at most two classes and scores lie in [0, 1]."""
-    keys, present = label_keys(target)
-    scores = as_float(prediction)
-    usable = ~np.isnan(scores) & present
-    kept_scores, kept_keys = scores[usable], keys[usable]
-    found = sorted(set(np.unique(kept_keys).tolist()))
-    if len(found) > 2 or kept_scores.size == 0 or kept_scores.min() < 0 or kept_scores.max() > 1:
-        return None
-    positive_name = label_name(pos_label)
-    if positive_name not in found:
-        positive_name = found[-1] if len(found) == 2 else positive_name
-    others = [c for c in found if c != positive_name]
-    negative_name = others[0] if others else f"not {positive_name}"
-    classes = sorted([negative_name, positive_name])
-    positive = classes.index(positive_name)
-    truth = np.where(kept_keys == positive_name, positive, 1 - positive).astype(np.int64)
-    predicted = np.where(kept_scores >= spec.threshold, positive, 1 - positive).astype(np.int64)
-    return Predictions(classes, truth, predicted, kept_scores, positive, int((~usable).sum()))
-
-
-def _from_probabilities(
-    target: pa.ChunkedArray, columns: list[pa.ChunkedArray], names: list[str], side: Side
-) -> Predictions | str:
-    keys, present = label_keys(target)
-    matrix = np.column_stack([as_float(c) for c in columns])
-    usable = present & ~np.isnan(matrix).any(axis=1)
-    keys, matrix = keys[usable], matrix[usable]
-    if keys.size == 0:
-        return f"the {side} data has no row with both a target and every probability column"
-    classes = [str(n) for n in names]
-    index = {name: code for code, name in enumerate(classes)}
-    unknown = sorted(set(np.unique(keys).tolist()) - set(classes))
-    if unknown:
-        return f"target values {unknown[:5]} in the {side} data have no probability column among {classes}"
-    seen, inverse = np.unique(keys, return_inverse=True)
-    truth = np.array([index[str(n)] for n in seen], dtype=np.int64)[inverse]
-    predicted = np.argmax(matrix, axis=1).astype(np.int64)
-    return Predictions(classes, truth, predicted, matrix, None, int((~usable).sum()))
-
-
-def _as_binary(spec: ClassificationPerformance, found: Predictions, pos_label: object) -> Predictions:
-    """Two probability columns are a binary task: the positive class's column, cut at ``threshold``."""
-    if len(found.classes) != 2 or found.scores is None:
-        return found
-    positive = _positive(found.classes, pos_label)
-    scores = found.scores[:, positive]
-    predicted = np.where(scores >= spec.threshold, positive, 1 - positive).astype(np.int64)
-    return Predictions(found.classes, found.truth, predicted, scores, positive, found.dropped)
 
 
 # --- figures ---------------------------------------------------------------------------------------------

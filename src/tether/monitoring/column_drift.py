@@ -102,6 +102,10 @@ def _numeric(reference: NumericSummary, current: NumericSummary) -> NumericData:
         low=min(ref_low, cur_low),
         high=max(ref_high, cur_high),
         coarse=reference.bins.coarse,
+        reference_below=reference.below.values,
+        reference_above=reference.above.values,
+        current_below=current.below.values,
+        current_above=current.above.values,
     )
     whole = reference.whole and current.whole
     return NumericData(

@@ -9,10 +9,11 @@ bound is a mapping (``gte: {relative: -0.05}``) or the word ``reference``. Every
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tether.monitoring.results import Scalar
 
@@ -24,10 +25,12 @@ _EXACT = 1e-9
 
 
 class Reference(BaseModel):
-    """A bound taken from the reference data: its value times ``1 + relative``, plus ``absolute``.
+    """A bound taken from the reference data: its value moved by ``relative`` of its size, plus ``absolute``.
 
     ``Reference(relative=-0.05)`` is 5% below the reference value, ``Reference(absolute=0.1)`` is 0.1
-    above it, and ``Reference()`` is the reference value itself.
+    above it, and ``Reference()`` is the reference value itself. "Below" means smaller whatever the sign:
+    the bound is ``reference + relative × |reference| + absolute``, so that ``relative=-0.1`` on a
+    reference of -2.0 gives -2.2, and a ``between`` of -10% and +10% holds the reference value.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -36,12 +39,12 @@ class Reference(BaseModel):
     absolute: float = 0.0
 
     def resolve(self, reference: float) -> float:
-        return reference * (1.0 + self.relative) + self.absolute
+        return reference + self.relative * abs(reference) + self.absolute
 
     def describe(self) -> str:
         text = "reference"
         if self.relative:
-            text += f" × {1.0 + self.relative:g}"
+            text += f" {'+' if self.relative > 0 else '-'} {abs(self.relative) * 100:g}%"
         if self.absolute:
             text += f" {'+' if self.absolute > 0 else '-'} {abs(self.absolute):g}"
         return text
@@ -72,19 +75,19 @@ class Condition(BaseModel):
     not_eq: Bound | None = None
     between: tuple[Bound, Bound] | None = None
     """Inclusive on both ends."""
-    tolerance: float | None = None
+    tolerance: float | None = Field(default=None, ge=0)
     """Absolute tolerance of ``eq``/``not_eq`` on numbers (default: equal to 1 part in a billion)."""
 
     @field_validator("lt", "lte", "gt", "gte", "eq", "not_eq", mode="before")
     @classmethod
     def _word_reference(cls, value: Any) -> Any:
-        return Reference() if value == "reference" else value
+        return _reference_bound(value)
 
     @field_validator("between", mode="before")
     @classmethod
     def _pair_reference(cls, value: Any) -> Any:
         if isinstance(value, (list, tuple)):
-            return [Reference() if v == "reference" else v for v in value]
+            return [_reference_bound(v) for v in value]
         return value
 
     @model_validator(mode="after")
@@ -94,6 +97,8 @@ class Condition(BaseModel):
         for name in ("lt", "lte", "gt", "gte"):
             if isinstance(getattr(self, name), (bool, str)):
                 raise ValueError(f"{name} needs a number or a reference bound")
+        if self.between is not None:
+            _check_between(self.between)
         return self
 
     def operators(self) -> dict[str, Any]:
@@ -105,7 +110,7 @@ class Condition(BaseModel):
         return any(isinstance(b, Reference) for b in bounds)
 
     def describe(self) -> str:
-        """The condition as people write it: ``< 0.3``, ``>= reference × 0.95``, ``between 0 and 1``."""
+        """The condition as people write it: ``< 0.3``, ``>= reference - 5%``, ``between 0 and 1``."""
         parts = []
         for name, bound in self.operators().items():
             if name == "between":
@@ -151,14 +156,37 @@ class Condition(BaseModel):
             )
         number = float(value)  # type: ignore[arg-type]
         limits = [float(b) for b in bounds]  # type: ignore[arg-type]
-        if name == "between":
-            return limits[0] <= number <= limits[1]
+        if name == "between":  # bounds taken from the reference may come out in either order
+            return min(limits) <= number <= max(limits)
         return {
             "lt": number < limits[0],
             "lte": number <= limits[0],
             "gt": number > limits[0],
             "gte": number >= limits[0],
         }[name]
+
+
+def _check_between(pair: tuple[Bound, Bound]) -> None:
+    low, high = pair
+    if any(isinstance(bound, (bool, str)) for bound in pair):
+        raise ValueError("between needs two numbers or reference bounds")
+    if isinstance(low, float) and isinstance(high, float) and low > high:
+        raise ValueError(f"between needs the lower bound first: [{high:g}, {low:g}], not [{low:g}, {high:g}]")
+
+
+def _reference_bound(value: Any) -> Any:
+    """The word ``reference`` and mappings such as ``{relative: -0.05}`` as a ``Reference``; a mapping with
+    another key is refused by name (the union of bound types would otherwise list four problems)."""
+    if isinstance(value, str) and value == "reference":
+        return Reference()
+    if isinstance(value, Mapping):
+        unknown = [str(key) for key in value if key not in Reference.model_fields]
+        if unknown:
+            raise ValueError(
+                f"unknown key {unknown[0]!r} in a reference bound; use 'relative' and/or 'absolute'"
+            )
+        return Reference.model_validate(dict(value))
+    return value
 
 
 def _resolve(bound: Bound, reference: Scalar) -> Scalar | Check:

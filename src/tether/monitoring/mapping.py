@@ -120,6 +120,14 @@ def infer_kind(data: Dataset, column: str) -> ColumnKind:
     return "categorical"
 
 
+def countable(kind: pa.DataType) -> bool:
+    """Whether values of this type can be counted as categories: flat values (numbers, strings, booleans,
+    dates…), not lists, structs or maps, which Arrow cannot count and a drift test cannot compare."""
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return not (pa.types.is_nested(kind) or isinstance(kind, pa.ExtensionType))
+
+
 def _mean_length(data: Dataset, column: str) -> float:
     batch = next(data.batches([column]), None)
     if batch is None or batch.num_rows == 0:

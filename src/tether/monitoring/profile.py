@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from tether.errors import InvalidData
-from tether.monitoring.mapping import ColumnKind, ColumnMapping, ResolvedMapping, Task, resolve
+from tether.monitoring.mapping import ColumnKind, ColumnMapping, ResolvedMapping, Task, countable, resolve
 from tether.monitoring.sources import DEFAULT_BATCH_ROWS, DataLike, Dataset
 from tether.monitoring.summaries import DatasetSummary, SummaryKind, summarize_columns
 
@@ -136,17 +136,22 @@ def summary_kinds(mapping: ResolvedMapping, data: Dataset) -> dict[str, SummaryK
 
     for name in (mapping.target, *mapping.prediction):
         if name is not None and name in data.columns:
-            kinds[name] = role_kind(mapping, data, name)
+            role = role_kind(mapping, data, name)
+            if readable(data, name, role):
+                kinds[name] = role
     return kinds
 
 
 def readable(data: Dataset, column: str, kind: SummaryKind) -> bool:
-    """Whether a column's values can be read as its kind: numbers and datetimes need a numeric type."""
-    if kind in ("categorical", "text"):
-        return True
+    """Whether a column's values can be read as its kind: categories need flat values, text needs strings,
+    numbers and datetimes need a numeric type."""
     found = data.type_of(column)
     if pa.types.is_dictionary(found):
         found = found.value_type
+    if kind == "categorical":
+        return countable(found)
+    if kind == "text":
+        return bool(pa.types.is_string(found) or pa.types.is_large_string(found))
     numeric = pa.types.is_integer(found) or pa.types.is_floating(found) or pa.types.is_decimal(found)
     return bool(
         numeric or pa.types.is_boolean(found) or pa.types.is_temporal(found) or pa.types.is_null(found)

@@ -18,6 +18,7 @@ from tether.monitoring.context import Context, Side
 from tether.monitoring.metric import MetricSpec, computes
 from tether.monitoring.results import Distribution, Item, MetricResult, NotComputed, Scalar, Table, Value
 from tether.monitoring.sources import as_float
+from tether.monitoring.stattests.binning import magnitude
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -52,8 +53,8 @@ def regression_performance(spec: RegressionPerformance, ctx: Context) -> MetricR
         items.append(NotComputed(name="reference", title="Reference performance", reason=reference))
     items += _headline(figures, reference_figures)
     items.append(_direction_table(figures, reference_figures))
-    errors = current[1] - current[0]
-    reference_errors = reference[1] - reference[0] if not isinstance(reference, str) else None
+    errors = _errors_of(*current)
+    reference_errors = _errors_of(*reference) if not isinstance(reference, str) else None
     items.append(_error_distribution(errors, reference_errors, spec.bins))
     return MetricResult(
         metric=spec.type, title=spec.title, values=figures, reference_values=reference_figures, items=items
@@ -79,33 +80,49 @@ def _errors(ctx: Context, side: Side) -> tuple[FloatArray, FloatArray] | str:
     return target[usable], prediction[usable]
 
 
+def _errors_of(target: FloatArray, prediction: FloatArray) -> FloatArray:
+    """Prediction minus target; an error too large for a float (opposite huge values) is left out."""
+    with np.errstate(over="ignore"):
+        errors = prediction - target
+    finite: FloatArray = errors[np.isfinite(errors)]
+    return finite
+
+
 def _numeric(kind: pa.DataType) -> bool:
     return bool(pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind))
 
 
 def evaluate(spec: RegressionPerformance, target: FloatArray, prediction: FloatArray) -> dict[str, Scalar]:
-    """Every named figure for one side."""
+    """Every named figure for one side.
+
+    Huge values (beyond 2**64) are first divided by a power of two, exactly, so that squares and sums do
+    not overflow; figures in the target's units are multiplied back, the rest (MAPE, R²) do not change.
+    """
+    scale = magnitude(target, prediction)
+    if scale != 1.0:
+        target, prediction = target / scale, prediction / scale
     errors = prediction - target
     absolute = np.abs(errors)
     nonzero = target != 0
     spread = float(np.sum((target - target.mean()) ** 2))
     residual = float(np.sum(errors**2))
     figures: dict[str, Scalar] = {
-        "mae": float(absolute.mean()),
-        "rmse": float(np.sqrt(np.mean(errors**2))),
+        "mae": float(absolute.mean()) * scale,
+        "rmse": float(np.sqrt(np.mean(errors**2))) * scale,
         "mape": float(np.mean(absolute[nonzero] / np.abs(target[nonzero]))) if nonzero.any() else None,
         "mape_skipped_rows": int((~nonzero).sum()),
         "r2": 1.0 - residual / spread if spread > 0 else (1.0 if residual == 0 else 0.0),
-        "mean_error": float(errors.mean()),
-        "median_absolute_error": float(np.median(absolute)),
-        "max_error": float(absolute.max()),
+        "mean_error": float(errors.mean()) * scale,
+        "median_absolute_error": float(np.median(absolute)) * scale,
+        "max_error": float(absolute.max()) * scale,
     }
-    under = errors < -spec.tolerance
-    over = errors > spec.tolerance
+    tolerance = spec.tolerance / scale
+    under = errors < -tolerance
+    over = errors > tolerance
     figures["underestimation_share"] = float(under.mean())
     figures["overestimation_share"] = float(over.mean())
-    figures["mean_underestimation"] = float(errors[under].mean()) if under.any() else None
-    figures["mean_overestimation"] = float(errors[over].mean()) if over.any() else None
+    figures["mean_underestimation"] = float(errors[under].mean()) * scale if under.any() else None
+    figures["mean_overestimation"] = float(errors[over].mean()) * scale if over.any() else None
     return figures
 
 

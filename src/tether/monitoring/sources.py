@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Union
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from tether.errors import InvalidData
@@ -40,7 +41,7 @@ class Dataset:
         schema: pa.Schema,
         num_rows: int,
         table: pa.Table | None = None,
-        parquet: pq.ParquetFile | None = None,
+        parquet: pq.ParquetFile | pads.Dataset | None = None,
         batch_rows: int = DEFAULT_BATCH_ROWS,
         profile: ReferenceProfile | None = None,
     ) -> None:
@@ -70,14 +71,16 @@ class Dataset:
             table = _table_from_pandas(data, name)
             return cls(name, table.schema, table.num_rows, table=table, batch_rows=batch_rows)
         raise InvalidData(
-            f"the {name} data must be a pandas DataFrame, a pyarrow Table or a Parquet path, "
-            f"not {type(data).__name__}"
+            f"the {name} data must be a pandas DataFrame, a pyarrow Table or a Parquet path (a file or a "
+            f"folder), not {type(data).__name__}"
         )
 
     @classmethod
     def _open_parquet(cls, path: Path, name: str, batch_rows: int) -> Dataset:
         if not path.exists():
             raise InvalidData(f"the {name} data file {str(path)!r} does not exist")
+        if path.is_dir():
+            return cls._open_parquet_folder(path, name, batch_rows)
         try:
             parquet = pq.ParquetFile(path, pre_buffer=False)
         except (pa.ArrowInvalid, OSError) as error:
@@ -86,6 +89,19 @@ class Dataset:
             ) from None
         schema = parquet.schema_arrow
         return cls(name, schema, parquet.metadata.num_rows, parquet=parquet, batch_rows=batch_rows)
+
+    @classmethod
+    def _open_parquet_folder(cls, path: Path, name: str, batch_rows: int) -> Dataset:
+        """A folder of Parquet files (as Spark, Dask or ``pyarrow.parquet.write_to_dataset`` write them),
+        read file after file in path order; ``key=value`` folders become columns."""
+        try:
+            folder = pads.dataset(path, format="parquet", partitioning="hive")
+            rows = folder.count_rows()
+        except (pa.ArrowInvalid, OSError) as error:
+            raise InvalidData(
+                f"the {name} data folder {str(path)!r} is not readable Parquet: {error}"
+            ) from None
+        return cls(name, folder.schema, rows, parquet=folder, batch_rows=batch_rows)
 
     @property
     def columns(self) -> list[str]:
@@ -105,7 +121,14 @@ class Dataset:
             raise InvalidData(
                 f"the {self.name} data is a saved profile (summaries only), and this needs its rows"
             )
-        yield from self._parquet.iter_batches(batch_size=self.batch_rows, columns=wanted, use_threads=False)
+        if isinstance(self._parquet, pq.ParquetFile):
+            yield from self._parquet.iter_batches(
+                batch_size=self.batch_rows, columns=wanted, use_threads=False
+            )
+            return
+        for batch in self._parquet.to_batches(columns=wanted, batch_size=self.batch_rows, use_threads=False):
+            if batch.num_rows:
+                yield batch
 
     def column_values(self, column: str) -> pa.ChunkedArray:
         """A whole column; for metrics (ranking, AUC) that cannot work from summaries."""
@@ -116,11 +139,16 @@ class Dataset:
 
 
 def as_float(array: pa.Array | pa.ChunkedArray) -> npt.NDArray[np.float64]:
-    """Numbers as float64 with missing values as NaN (booleans as 0/1)."""
-    if pa.types.is_boolean(array.type) or pa.types.is_integer(array.type) or pa.types.is_decimal(array.type):
-        array = array.cast(pa.float64())
-    elif pa.types.is_temporal(array.type):
-        array = array.cast(pa.int64()).cast(pa.float64())
+    """Numbers as float64 with missing values as NaN (booleans as 0/1, datetimes as their integer ticks).
+
+    The cast is unchecked: integers beyond 2**53 (ids, hashes, nanosecond timestamps) round to the nearest
+    float instead of failing, which is all a statistic over them needs.
+    """
+    kind = array.type
+    if pa.types.is_temporal(kind):
+        array = array.cast(pa.int32() if kind.bit_width == 32 else pa.int64())
+    if not pa.types.is_floating(kind) or pa.types.is_float16(kind):
+        array = array.cast(pa.float64(), safe=False)
     result: npt.NDArray[np.float64] = np.asarray(
         array.to_numpy(zero_copy_only=False) if isinstance(array, pa.Array) else array.to_numpy(),
         dtype=np.float64,
@@ -132,9 +160,36 @@ def _table_from_pandas(frame: pd.DataFrame, name: str) -> pa.Table:
     duplicated = frame.columns[frame.columns.duplicated()].tolist()
     if duplicated:
         raise InvalidData(f"the {name} data has repeated column names: {duplicated}")
+    zoned = [i for i, dtype in enumerate(frame.dtypes) if getattr(dtype, "tz", None) is not None]
+    plain = frame.drop(columns=frame.columns[zoned]) if zoned else frame
     try:
-        return pa.Table.from_pandas(frame, preserve_index=False)
+        table = pa.Table.from_pandas(plain, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
         raise InvalidData(
             f"the {name} data has a column with mixed types that cannot be read: {error}"
         ) from None
+    if not zoned:
+        return table
+    plain_columns = iter(zip(table.column_names, table.columns, strict=True))
+    names: list[str] = []
+    arrays: list[pa.ChunkedArray] = []
+    for position in range(frame.shape[1]):
+        if position in zoned:
+            names.append(str(frame.columns[position]))
+            arrays.append(pa.chunked_array([_zoned_array(frame.iloc[:, position])]))
+        else:
+            found, array = next(plain_columns)
+            names.append(found)
+            arrays.append(array)
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def _zoned_array(column: pd.Series) -> pa.Array:
+    """A time-zone-aware column converted explicitly: Arrow's own conversion reads ``Series.values``,
+    which pandas deprecates for such columns (a warning, an error in our test runs)."""
+    import pandas as pd
+
+    dtype = column.dtype
+    assert isinstance(dtype, pd.DatetimeTZDtype)
+    utc = column.dt.tz_convert(None).to_numpy()
+    return pa.array(utc, type=pa.timestamp(dtype.unit, tz=str(dtype.tz)), from_pandas=True)

@@ -104,6 +104,8 @@ def _first_problem(error: ValidationError) -> str:
         message = "unknown field"
     elif problem["type"] == "missing":
         message = "required field is missing"
+    elif problem["type"] == "value_error":
+        message = message.removeprefix("Value error, ")
     more = len(error.errors()) - 1
     suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
     return f"{location}: {message}{suffix}" if location else f"{message}{suffix}"

@@ -19,30 +19,17 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tether.monitoring.sampling import SAMPLE_ROWS, KeyedSample, Keys, row_keys
 from tether.monitoring.sources import Dataset, as_float
 from tether.monitoring.stattests.base import Counts, Floats, Label
 
-SAMPLE_ROWS = 5_000
-"""Values kept per column: all of them up to this many rows (the column is then "kept whole")."""
 FINE_BINS = 200
 """Quantile bins of the reference that numeric counts are kept on."""
 COARSE_BINS = 10
 """Wider quantile bins (a subset of the fine edges) that share-based tests (PSI, KL…) compare."""
 
 SummaryKind = Literal["numeric", "categorical", "text", "datetime"]
-Keys = npt.NDArray[np.uint64]
-_NO_KEY = np.iinfo(np.uint64).max
 _SECONDS = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}
-
-
-def row_keys(start: int, count: int) -> Keys:
-    """A fixed pseudo-random key per row index (SplitMix64), so the sample ignores batch boundaries."""
-    keys = np.arange(start, start + count, dtype=np.uint64)
-    keys += np.uint64(0x9E3779B97F4A7C15)
-    keys = (keys ^ (keys >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    keys = (keys ^ (keys >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    result: Keys = keys ^ (keys >> np.uint64(31))
-    return result
 
 
 @dataclass(frozen=True)
@@ -76,9 +63,11 @@ class _Binner:
         self.edges = edges
         self.low = float(edges[0])
         self.cells = max(4096, 8 * edges.size)
-        span = float(edges[-1]) - self.low
-        self.scale = self.cells / span if span > 0 else 0.0
-        starts = self.low + np.arange(self.cells + 1) / self.scale if span > 0 else edges[:1]
+        with np.errstate(over="ignore"):
+            span = float(edges[-1]) - self.low
+        usable = 0 < span < np.inf  # edges spanning more than the largest float are searched instead
+        self.scale = self.cells / span if usable else 0.0
+        starts = self.low + np.arange(self.cells + 1) / self.scale if usable else edges[:1]
         self.first = np.concatenate([[0], np.searchsorted(edges, starts, side="right")]).astype(np.intp)
         self.bounds = np.concatenate([[-np.inf], edges, [np.inf, np.inf]])
 
@@ -87,7 +76,8 @@ class _Binner:
         if self.scale == 0.0:
             found = np.searchsorted(self.edges, values, side="right").astype(np.intp)
             return found, self.bounds[found]
-        cell = (values - self.low) * self.scale
+        with np.errstate(over="ignore"):  # a value too far out for a float lands in an end cell
+            cell = (values - self.low) * self.scale
         np.floor(cell, out=cell)
         np.clip(cell, -1, self.cells, out=cell)
         found = self.first[cell.astype(np.intp) + 1]
@@ -98,31 +88,6 @@ class _Binner:
             found[wrong] = np.searchsorted(self.edges, values[wrong], side="right")
             left = self.bounds[found]
         return found, left
-
-
-@dataclass
-class _Sample:
-    """The ``SAMPLE_ROWS`` non-missing values whose row keys are lowest (bottom-k sampling)."""
-
-    keys: Keys = field(default_factory=lambda: np.empty(0, np.uint64))
-    values: Floats = field(default_factory=lambda: np.empty(0))
-
-    def offer(self, keys: Keys, values: Floats) -> None:
-        if self.keys.size >= SAMPLE_ROWS:
-            wanted = keys < self.keys.max()
-            keys, values = keys[wanted], values[wanted]
-        if keys.size == 0:
-            return
-        merged_keys = np.concatenate([self.keys, keys])
-        merged_values = np.concatenate([self.values, values])
-        if merged_keys.size > SAMPLE_ROWS:
-            keep = np.argpartition(merged_keys, SAMPLE_ROWS - 1)[:SAMPLE_ROWS]
-            merged_keys, merged_values = merged_keys[keep], merged_values[keep]
-        self.keys, self.values = merged_keys, merged_values
-
-    def ordered(self) -> tuple[Keys, Floats]:
-        order = np.argsort(self.keys, kind="stable")
-        return self.keys[order], self.values[order]
 
 
 @dataclass(frozen=True)
@@ -141,6 +106,11 @@ class NumericSummary:
     sample_values: Floats
     whole: bool
     """Whether ``sample_values`` holds every non-missing value."""
+    below: KeyedSample = field(default_factory=KeyedSample)
+    """Values below the first edge (all of them up to ``SAMPLE_ROWS``): how far beyond the reference's range
+    current values lie is read from them, never guessed from the extreme value."""
+    above: KeyedSample = field(default_factory=KeyedSample)
+    """Values above the last edge, likewise."""
 
     @property
     def present(self) -> int:
@@ -150,9 +120,9 @@ class NumericSummary:
         """The summary of both row sets; both must be on the same bins."""
         if self.bins is None or other.bins is None or not np.array_equal(self.bins.edges, other.bins.edges):
             raise ValueError("only summaries on the same bins can be merged")
-        sample = _Sample(*self._sample())
-        sample.offer(other.sample_keys, other.sample_values)
-        keys, values = sample.ordered()
+        sample = KeyedSample(self.sample_keys, self.sample_values).merged(
+            KeyedSample(other.sample_keys, other.sample_values)
+        )
         rows = self.rows + other.rows
         return NumericSummary(
             kind=self.kind,
@@ -163,13 +133,12 @@ class NumericSummary:
             bins=self.bins,
             counts=self.counts + other.counts,
             atoms=self.atoms + other.atoms,
-            sample_keys=keys,
-            sample_values=values,
+            sample_keys=sample.keys,
+            sample_values=sample.values,
             whole=self.whole and other.whole and self.present + other.present <= SAMPLE_ROWS,
+            below=self.below.merged(other.below),
+            above=self.above.merged(other.above),
         )
-
-    def _sample(self) -> tuple[Keys, Floats]:
-        return self.sample_keys, self.sample_values
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -185,6 +154,8 @@ class NumericSummary:
             "sample_keys": self.sample_keys.tolist(),
             "sample_values": self.sample_values.tolist(),
             "whole": self.whole,
+            "below": self.below.to_dict(),
+            "above": self.above.to_dict(),
         }
 
     @classmethod
@@ -204,6 +175,8 @@ class NumericSummary:
             sample_keys=np.asarray(data["sample_keys"], np.uint64),
             sample_values=np.asarray(data["sample_values"], np.float64),
             whole=bool(data["whole"]),
+            below=KeyedSample.from_dict(data.get("below")),
+            above=KeyedSample.from_dict(data.get("above")),
         )
 
 
@@ -297,7 +270,9 @@ class _NumericBuilder:
         self.missing = 0
         self.minimum: float | None = None
         self.maximum: float | None = None
-        self.sample = _Sample()
+        self.sample = KeyedSample()
+        self.below = KeyedSample()
+        self.above = KeyedSample()
 
     def add(self, values: Floats, keys: Keys, *, sample: bool = True, count: bool = True) -> None:
         self.rows += values.size
@@ -314,10 +289,22 @@ class _NumericBuilder:
         if count and self.binner is not None:
             found, left = self.binner.index(values)
             self.counts += np.bincount(found, minlength=self.counts.size)
-            self.atoms += np.bincount(found[values == left], minlength=self.counts.size)
+            on_edge = values == left
+            self.atoms += np.bincount(found[on_edge], minlength=self.counts.size)
+            self._offer_tails(found, on_edge, values, keys)
+
+    def _offer_tails(
+        self, found: npt.NDArray[np.intp], on_edge: npt.NDArray[np.bool_], values: Floats, keys: Keys
+    ) -> None:
+        below = found == 0
+        above = (found == self.counts.size - 1) & ~on_edge
+        if below.any():
+            self.below.offer(keys[below], values[below])
+        if above.any():
+            self.above.offer(keys[above], values[above])
 
     def finish(self) -> NumericSummary:
-        keys, values = self.sample.ordered()
+        sample = self.sample.ordered()
         return NumericSummary(
             kind=self.kind,
             rows=self.rows,
@@ -327,9 +314,11 @@ class _NumericBuilder:
             bins=self.bins,
             counts=self.counts,
             atoms=self.atoms,
-            sample_keys=keys,
-            sample_values=values,
+            sample_keys=sample.keys,
+            sample_values=sample.values,
             whole=self.whole,
+            below=self.below.ordered(),
+            above=self.above.ordered(),
         )
 
 
@@ -342,6 +331,8 @@ class _CategoricalBuilder:
     def add(self, array: pa.Array) -> None:
         if pa.types.is_dictionary(array.type):
             array = array.dictionary_decode()
+        if pa.types.is_float16(array.type):  # Arrow counts no half floats
+            array = array.cast(pa.float64())
         self.rows += len(array)
         self.parts.append(pc.value_counts(array))
 

@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tether.monitoring.mapping import countable
 from tether.monitoring.sources import Dataset, as_float
 
 FloatArray = npt.NDArray[np.float64]
@@ -104,11 +105,14 @@ class Moments:
     """Running sums over pairs of numeric columns, each pair over the rows where both are present.
 
     Values are shifted by a per-column centre (taken from the reference) before summing, so large
-    offsets do not cancel away the precision of the variance.
+    offsets do not cancel away the precision of the variance. A column holding huge values (beyond
+    2**64) is also divided by a power of two, exactly, so that its squares do not overflow: a correlation
+    does not change when a column is scaled.
     """
 
     def __init__(self, width: int, shift: FloatArray | None = None) -> None:
         self.shift = shift
+        self.scale = np.ones(width)
         self.n = np.zeros((width, width))
         self.s = np.zeros((width, width))
         self.ss = np.zeros((width, width))
@@ -117,9 +121,15 @@ class Moments:
     def add(self, matrix: FloatArray) -> None:
         if matrix.shape[0] == 0:
             return
+        needed = _magnitudes(matrix)
+        if self.shift is not None:
+            needed = np.maximum(needed, _magnitudes(self.shift[None, :]))
+        if np.any(needed > self.scale):
+            self._rescale(np.maximum(self.scale, needed))
+        scaled = matrix / self.scale if np.any(self.scale != 1.0) else matrix
         if self.shift is None:
-            self.shift = _column_centres(matrix)
-        shifted = matrix - self.shift
+            self.shift = _column_centres(scaled) * self.scale
+        shifted = scaled - self.shift / self.scale
         present = np.isfinite(shifted)
         zeroed = np.where(present, shifted, 0.0)
         if present.all():
@@ -135,6 +145,14 @@ class Moments:
             self.ss += (zeroed * zeroed).T @ weights
         self.sxy += zeroed.T @ zeroed
 
+    def _rescale(self, scale: FloatArray) -> None:
+        """Move the sums to a larger per-column scale (powers of two, so exactly)."""
+        factor = self.scale / scale
+        self.s *= factor[:, None]
+        self.ss *= (factor * factor)[:, None]
+        self.sxy *= factor[:, None] * factor[None, :]
+        self.scale = scale
+
     def correlation(self) -> FloatArray:
         """Pearson correlation per pair; NaN where a pair has fewer than two rows or no variance."""
         n, sx, sy = self.n, self.s, self.s.T
@@ -147,6 +165,18 @@ class Moments:
         return clipped
 
 
+_SAFE_MAGNITUDE = 2.0**64
+
+
+def _magnitudes(matrix: FloatArray) -> FloatArray:
+    """Per column: 1, or a power of two above the largest finite value when that exceeds 2**64."""
+    largest = np.where(np.isfinite(matrix), np.abs(matrix), 0.0).max(axis=0)
+    result: FloatArray = np.where(
+        largest > _SAFE_MAGNITUDE, np.ldexp(1.0, np.minimum(np.frexp(largest)[1], 1023)), 1.0
+    )
+    return result
+
+
 def _column_centres(matrix: FloatArray) -> FloatArray:
     finite = np.isfinite(matrix)
     counts = finite.sum(axis=0)
@@ -154,6 +184,21 @@ def _column_centres(matrix: FloatArray) -> FloatArray:
     centres = np.zeros(matrix.shape[1])
     np.divide(sums, counts, out=centres, where=counts > 0)
     return centres
+
+
+_NULLABLE: dict[pa.DataType, object] = {
+    pa.int8(): pd.Int8Dtype(),
+    pa.int16(): pd.Int16Dtype(),
+    pa.int32(): pd.Int32Dtype(),
+    pa.int64(): pd.Int64Dtype(),
+    pa.uint8(): pd.UInt8Dtype(),
+    pa.uint16(): pd.UInt16Dtype(),
+    pa.uint32(): pd.UInt32Dtype(),
+    pa.uint64(): pd.UInt64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+}
+"""Integer and boolean columns as pandas' nullable types: by default a batch holding a null turns them
+into floats or objects, which hash differently, so a row's hash would depend on its batch."""
 
 
 class RowHashes:
@@ -169,7 +214,8 @@ class RowHashes:
         if self.failure is not None or batch.num_rows == 0:
             return
         try:
-            hashes = pd.util.hash_pandas_object(batch.to_pandas(), index=False).to_numpy(dtype=np.uint64)
+            frame = batch.to_pandas(types_mapper=_NULLABLE.get)
+            hashes = pd.util.hash_pandas_object(frame, index=False).to_numpy(dtype=np.uint64)
         except (TypeError, ValueError, pa.ArrowException) as error:
             self.failure = f"rows could not be hashed: {error}"
             return
@@ -227,7 +273,7 @@ def tally_side(
     """Read ``data`` once; with ``bounds`` (the reference's ranges) count values outside them too."""
     tallies = {name: ColumnTally(kind, data.type_of(name)) for name, kind in kinds.items()}
     for tally in tallies.values():
-        if tally.kind != "text":
+        if tally.kind != "text" and countable(plain_type(tally.arrow_type)):
             tally.frequencies = Frequencies()
     correlated = list(correlation_columns)
     moments = Moments(len(correlated), shift) if len(correlated) >= 2 else None
@@ -244,6 +290,8 @@ def tally_side(
 def _tally(tally: ColumnTally, array: pa.Array, bounds: tuple[float, float] | None) -> None:
     if pa.types.is_dictionary(array.type):
         array = array.cast(array.type.value_type)
+    if pa.types.is_float16(array.type):  # Arrow's kernels (NaN checks, value counts) skip half floats
+        array = array.cast(pa.float64())
     nans = int(pc.sum(pc.is_nan(array)).as_py() or 0) if pa.types.is_floating(array.type) else 0
     tally.missing += array.null_count + nans
     if tally.frequencies is not None:

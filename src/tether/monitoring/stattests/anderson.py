@@ -12,11 +12,14 @@ import warnings
 import numpy as np
 from scipy import stats
 
+from tether.errors import InvalidData
 from tether.monitoring.stattests.base import NumericData, StatTest
 
 
 def anderson_p_value(data: NumericData) -> float:
     reference, current = data.reference_sample, data.current_sample
+    if min(reference.size, current.size) < 2:
+        raise InvalidData("the anderson test needs at least two values on each side")
     if np.unique(np.concatenate([reference, current])).size < 2:
         return 1.0
     with warnings.catch_warnings():

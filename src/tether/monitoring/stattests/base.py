@@ -9,7 +9,7 @@ counts per category over the categories of both sides.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -37,7 +37,9 @@ class Binned:
     ``edges`` are e_0 < … < e_B, taken from reference values (e_0 is its minimum, e_B its maximum).
     Bin 0 holds values below e_0, bin j (1…B) values in [e_{j-1}, e_j), bin B+1 values at or above e_B.
     ``*_atoms`` count the values exactly equal to a bin's left edge: with them a discrete column is
-    described exactly, and a continuous one is read as spread evenly inside each bin.
+    described exactly, and a continuous one is read as spread evenly inside each bin. The two outer bins
+    are not read that way: ``*_below`` and ``*_above`` hold their values (all of them, or a fixed sample
+    of 5,000), because values beyond the reference's range are rarely spread evenly up to the extreme one.
     """
 
     edges: Floats
@@ -51,6 +53,10 @@ class Binned:
     """The largest value on either side (the right end of bin B+1)."""
     coarse: npt.NDArray[np.intp]
     """Indices into ``edges`` of the edges of the few wide bins that share-based tests compare."""
+    reference_below: Floats = field(default_factory=lambda: np.empty(0))
+    reference_above: Floats = field(default_factory=lambda: np.empty(0))
+    current_below: Floats = field(default_factory=lambda: np.empty(0))
+    current_above: Floats = field(default_factory=lambda: np.empty(0))
 
     @property
     def reference_total(self) -> int:

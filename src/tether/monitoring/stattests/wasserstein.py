@@ -14,11 +14,19 @@ MIN_NORM = 0.001
 
 
 def wasserstein_normed(data: NumericData) -> float:
-    """SciPy's ``wasserstein_distance`` on the values when kept whole; else integrated on the bins."""
+    """SciPy's ``wasserstein_distance`` on the values when kept whole; else integrated on the bins.
+
+    Both the distance and the deviation are scale-free once divided, so huge values are first divided
+    by a power of two (exact) and nothing squared overflows.
+    """
     if data.reference_values is not None and data.current_values is not None:
-        distance = stats.wasserstein_distance(data.reference_values, data.current_values)
-        return float(distance / max(float(np.std(data.reference_values)), MIN_NORM))
-    return binning.wasserstein(data.binned) / max(binning.reference_std(data.binned), MIN_NORM)
+        scale = binning.magnitude(data.reference_values, data.current_values)
+        reference, current = data.reference_values / scale, data.current_values / scale
+        distance = stats.wasserstein_distance(reference, current)
+        return float(distance / max(float(np.std(reference)), MIN_NORM / scale))
+    binned = data.binned
+    scale = binning.magnitude(np.array([binned.low, binned.high]))
+    return binning.wasserstein(binned, scale) / max(binning.reference_std(binned, scale), MIN_NORM / scale)
 
 
 WASSERSTEIN = StatTest(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from scipy import stats
 
 from tether.monitoring.stattests.base import CategoricalData, StatTest
@@ -14,8 +15,9 @@ def z_p_value(data: CategoricalData) -> float:
     n1, n2 = float(data.reference.sum()), float(data.current.sum())
     if len(data.labels) < 2 or n1 == 0 or n2 == 0:
         return 1.0
-    p1, p2 = data.reference[0] / n1, data.current[0] / n2
-    pooled = (data.reference[0] + data.current[0]) / (n1 + n2)
+    top = int(np.argmax(data.reference))  # the most common reference category (the first on ties)
+    p1, p2 = data.reference[top] / n1, data.current[top] / n2
+    pooled = (data.reference[top] + data.current[top]) / (n1 + n2)
     spread = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
     if spread == 0:
         return 1.0 if p1 == p2 else 0.0
