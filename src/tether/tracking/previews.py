@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime
 import math
-from typing import IO, Any
-
-import pyarrow as pa
-import pyarrow.csv as pcsv
-import pyarrow.parquet as pq
+from typing import IO, TYPE_CHECKING, Any
 
 from tether.errors import InvalidInput
 from tether.tracking.schemas import TablePreview
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 MAX_PREVIEW_ROWS = 1000
 _FORMATS = {".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet"}
@@ -34,6 +33,8 @@ def table_format(path: str) -> str:
 def preview_table(stream: IO[bytes], path: str, max_rows: int) -> TablePreview:
     if not 1 <= max_rows <= MAX_PREVIEW_ROWS:
         raise InvalidInput(f"max_rows must be between 1 and {MAX_PREVIEW_ROWS}, got {max_rows}")
+    import pyarrow as pa  # loaded on first preview: most processes that open a store never need it
+
     kind = table_format(path)
     total: int | None
     try:
@@ -56,6 +57,9 @@ def preview_table(stream: IO[bytes], path: str, max_rows: int) -> TablePreview:
 
 
 def _parquet_head(stream: IO[bytes], max_rows: int) -> tuple[pa.Table, int]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     parquet = pq.ParquetFile(stream)
     first = next(parquet.iter_batches(batch_size=max_rows), None)
     table = pa.Table.from_batches([first]) if first is not None else parquet.schema_arrow.empty_table()
@@ -63,6 +67,9 @@ def _parquet_head(stream: IO[bytes], max_rows: int) -> tuple[pa.Table, int]:
 
 
 def _csv_head(stream: IO[bytes], max_rows: int, delimiter: str) -> tuple[pa.Table, int | None]:
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
     reader = pcsv.open_csv(stream, parse_options=pcsv.ParseOptions(delimiter=delimiter))
     batches, count = [], 0
     for batch in reader:
