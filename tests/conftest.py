@@ -29,6 +29,7 @@ from tests.support import (
     s3_options,
 )
 
+import tether as tt
 from tether.client.local import LocalBackend
 from tether.config import Settings
 from tether.storage.blobs import BlobStore
@@ -130,6 +131,19 @@ def _serve(server: ServerProcess) -> Iterator[ServerProcess]:
 def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Target]:
     """Where SDK and CLI calls go: a store of the test's own, or the session's server, on each database."""
     yield from _target(request, tmp_path)
+
+
+@pytest.fixture
+def fluent_client(target: Target) -> Iterator[tt.Client]:
+    """The fluent API pointed at the target, and a Client beside it to check what was stored; any run left
+    active is ended and the fluent API reset afterwards."""
+    target.configure()
+    client = target.client()
+    yield client
+    while tt.active_run() is not None:
+        tt.end_run()
+    tt.configure()
+    client.close()
 
 
 @pytest.fixture(params=SQLITE_TARGETS)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from tests.support import Target, unique
+from tests.support import unique
 
 import tether as tt
 from tether.errors import InvalidInput, NotFound
@@ -42,14 +40,8 @@ def a_suite(passed: bool) -> dict[str, object]:
 
 
 @pytest.fixture
-def client(target: Target) -> Iterator[tt.Client]:
-    target.configure()
-    client = target.client()
-    yield client
-    while tt.active_run() is not None:
-        tt.end_run()
-    tt.configure()
-    client.close()
+def client(fluent_client: tt.Client) -> tt.Client:
+    return fluent_client
 
 
 def test_reports_are_stored_with_a_run_and_listed(client: tt.Client) -> None:

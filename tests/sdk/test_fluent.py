@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,15 +16,8 @@ from tether.errors import ConfigError, Conflict, InvalidInput, UnsafePath
 
 
 @pytest.fixture
-def client(target: Target) -> Iterator[tt.Client]:
-    """The fluent API pointed at the target, and a Client beside it to check what was stored."""
-    target.configure()
-    client = target.client()
-    yield client
-    while tt.active_run() is not None:
-        tt.end_run()
-    tt.configure()
-    client.close()
+def client(fluent_client: tt.Client) -> tt.Client:
+    return fluent_client
 
 
 def test_quickstart_flow(client: tt.Client, tmp_path: Path) -> None:
