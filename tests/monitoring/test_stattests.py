@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pyarrow as pa
@@ -16,6 +18,8 @@ from tether.monitoring.column_drift import observed
 from tether.monitoring.sources import Dataset
 from tether.monitoring.stattests import binning
 from tether.monitoring.stattests.base import CategoricalData, NumericData, StatTest
+from tether.monitoring.stattests.jensenshannon import jensen_shannon
+from tether.monitoring.stattests.wasserstein import wasserstein_distance
 from tether.monitoring.summaries import SummaryKind, summarize_columns
 
 
@@ -357,3 +361,28 @@ def test_values_spanning_the_whole_float_range_are_binned() -> None:
     assert int(data.binned.current.sum()) == ref.size
     assert np.array_equal(data.binned.current, data.binned.reference)
     assert _drift_score(ref, ref, "wasserstein") == 0.0
+
+
+def test_the_default_large_sample_tests_do_not_load_scipy() -> None:
+    """SciPy costs about 70 MB and a second of import; distance tests on large samples do without it."""
+    script = (
+        "import sys, numpy as np, pandas as pd\n"
+        "from tether import monitoring as mon\n"
+        "rng = np.random.default_rng(0)\n"
+        "frame = pd.DataFrame({'a': rng.normal(size=20_000), 'c': rng.choice(list('abcdefghij'), 20_000)})\n"
+        "result = mon.Report([mon.DataDrift()]).run(frame, frame.assign(a=frame.a + 0.5))\n"
+        "assert result.value('drifted.a') and not result.value('drifted.c')\n"
+        "print('scipy' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_numpy_distances_match_scipy(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    u, v = rng.normal(size=int(rng.integers(1, 400))), rng.normal(1, 2, size=int(rng.integers(1, 400)))
+    assert wasserstein_distance(u, v) == pytest.approx(stats.wasserstein_distance(u, v), rel=1e-12)
+    p, q = rng.random(12), rng.random(12)
+    q[rng.integers(0, 12)] = 0.0
+    assert jensen_shannon(p, q) == pytest.approx(float(distance.jensenshannon(p, q)), rel=1e-12)

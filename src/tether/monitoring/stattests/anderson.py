@@ -10,13 +10,14 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from scipy import stats
 
 from tether.errors import InvalidData
 from tether.monitoring.stattests.base import NumericData, StatTest
 
 
 def anderson_p_value(data: NumericData) -> float:
+    from scipy import stats  # SciPy loads only when a test that needs it runs
+
     reference, current = data.reference_sample, data.current_sample
     if min(reference.size, current.size) < 2:
         raise InvalidData("the anderson test needs at least two values on each side")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 from tether.monitoring.stattests.base import CategoricalData, StatTest
 
 
 def chisquare_p_value(data: CategoricalData) -> float:
     """A category the reference never had, seen in the current data, is drift beyond doubt (p = 0)."""
+    from scipy import stats  # SciPy loads only when a test that needs it runs
+
     reference = data.reference.astype(np.float64)
     current = data.current.astype(np.float64)
     if np.any((reference == 0) & (current > 0)):

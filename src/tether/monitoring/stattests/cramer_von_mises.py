@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from scipy import stats
-
 from tether.errors import InvalidData
 from tether.monitoring.stattests.base import NumericData, StatTest
 
 
 def cramer_von_mises_p_value(data: NumericData) -> float:
+    from scipy import stats  # SciPy loads only when a test that needs it runs
+
     reference, current = data.reference_sample, data.current_sample
     if reference.size < 2 or current.size < 2:
         raise InvalidData("the Cramér–von Mises test needs at least two values on each side")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from scipy import stats
-
 from tether.monitoring.stattests import binning
 from tether.monitoring.stattests.base import ColumnData, StatTest
 
 
 def kl_divergence(data: ColumnData) -> float:
     """KL(ref ‖ cur) in nats, empty bins given a small share so that it stays finite."""
+    from scipy import stats  # SciPy loads only when a test that needs it runs
+
     reference, current = binning.shares(data)
     return float(stats.entropy(binning.fill_zeros(reference), binning.fill_zeros(current)))
 

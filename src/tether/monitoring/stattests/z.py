@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
 
 from tether.monitoring.stattests.base import CategoricalData, StatTest
 
 
 def z_p_value(data: CategoricalData) -> float:
     """Two-sided p-value of the pooled two-proportion Z statistic; meant for binary columns."""
+    from scipy import stats  # SciPy loads only when a test that needs it runs
+
     n1, n2 = float(data.reference.sum()), float(data.current.sum())
     if len(data.labels) < 2 or n1 == 0 or n2 == 0:
         return 1.0
