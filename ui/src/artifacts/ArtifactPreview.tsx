@@ -203,7 +203,9 @@ function TableBody({ runId, path }: { runId: string; path: string }) {
       <div className={styles.notice}>
         {table.format.toUpperCase()} · {formatCount(table.columns.length)} columns ·{' '}
         {table.truncated
-          ? `first ${formatCount(table.rows.length)} of ${total === null ? 'more' : formatCount(total)} rows`
+          ? total === null
+            ? `the first ${formatCount(table.rows.length)} rows (the file has more)`
+            : `first ${formatCount(table.rows.length)} of ${formatCount(total)} rows`
           : `${formatCount(table.rows.length)} rows`}
       </div>
       <div className={styles.tableScroll} tabIndex={0} role="region" aria-label={`Rows of ${path}`}>

@@ -96,7 +96,8 @@ function userColumn(id: ColumnId): TableColumn | null {
     id,
     label: ref.key,
     hint: HINT[ref.entity],
-    width: numeric ? 116 : 136,
+    // Wide enough for the entity hint, a typical key and the sort arrow together.
+    width: numeric ? 140 : 148,
     sortable: true,
     firstDesc: numeric,
     numeric,

@@ -41,6 +41,8 @@ export function Popover({ label, title, align = 'left', variant = 'default', siz
         variant={variant}
         size={size}
         title={title}
+        // A symbol such as "⋯" says nothing to a screen reader; the title does.
+        aria-label={typeof label === 'string' && /\p{L}/u.test(label) ? undefined : title}
         aria-expanded={open}
         aria-haspopup="dialog"
         pressed={open ? true : undefined}
