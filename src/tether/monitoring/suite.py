@@ -8,6 +8,7 @@ once. A test whose figure was not computed is an error (with the reason), never 
 from __future__ import annotations
 
 import difflib
+from abc import abstractmethod
 from collections.abc import Sequence
 from typing import Any, ClassVar, Literal
 
@@ -91,8 +92,9 @@ class SuiteTest(Condition):
     __test__: ClassVar[bool] = False
     title: ClassVar[str] = ""
 
+    @abstractmethod
     def figure(self) -> str:
-        raise NotImplementedError
+        """The name of the figure the condition is on."""
 
     def metric_type(self) -> str | None:
         return producer(self.figure())

@@ -1,10 +1,11 @@
+import { Badge } from '../ui/Badge'
 import { cx } from '../ui/cx'
 import styles from './Badge.module.css'
 import type { TestStatus } from './document'
 import { suiteCounts, type Tone, type Verdict } from './summary'
 
 export function VerdictBadge({ verdict }: { verdict: Pick<Verdict, 'tone' | 'label'> }) {
-  return <span className={cx(styles.badge, styles[verdict.tone])}>{verdict.label}</span>
+  return <Badge tone={verdict.tone}>{verdict.label}</Badge>
 }
 
 const TEST_TONE: Record<TestStatus, Tone> = { pass: 'ok', fail: 'danger', error: 'warn' }

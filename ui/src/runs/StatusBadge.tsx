@@ -1,13 +1,13 @@
 import type { RunStatus } from '../api/types'
-import { cx } from '../ui/cx'
-import styles from './StatusBadge.module.css'
+import { Badge, type BadgeTone } from '../ui/Badge'
 
 const LABEL: Record<RunStatus, string> = { RUNNING: 'Running', FINISHED: 'Finished', FAILED: 'Failed', KILLED: 'Killed' }
+const TONE: Record<RunStatus, BadgeTone> = { RUNNING: 'running', FINISHED: 'ok', FAILED: 'danger', KILLED: 'warn' }
 
 export function StatusBadge({ status }: { status: RunStatus }) {
-  return <span className={cx(styles.badge, styles[status])}>{LABEL[status]}</span>
+  return <Badge tone={TONE[status]}>{LABEL[status]}</Badge>
 }
 
 export function DeletedBadge() {
-  return <span className={cx(styles.badge, styles.deleted)}>Deleted</span>
+  return <Badge tone="neutral">Deleted</Badge>
 }
