@@ -36,7 +36,7 @@ def current_spec() -> dict[str, Any]:
         try:
             return app.openapi()
         finally:
-            app.state.tracking.db.dispose()
+            app.state.services.close()
 
 
 def render(spec: dict[str, Any]) -> str:

@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src"
-FOUNDATION = ("tether.errors", "tether.refs", "tether.config", "tether.types", "tether.version")
+FOUNDATION = (
+    "tether.errors",
+    "tether.refs",
+    "tether.config",
+    "tether.types",
+    "tether.version",
+    "tether.schemas",
+    "tether.catalog",
+    "tether.endpoints",
+    "tether.paging",
+)
 DOMAINS = ("auth", "tracking", "models", "registry", "data", "monitoring", "pipelines", "serving")
 
 
@@ -18,13 +28,20 @@ def _domain_rule(index: int) -> tuple[str, ...]:
 
 
 def _schema_like(module: str) -> bool:
-    return module.rsplit(".", 1)[-1] in ("schemas", "limits")
+    """Shapes, limits and endpoint declarations: what a remote client may know of a domain."""
+    return module.rsplit(".", 1)[-1] in ("schemas", "limits", "routes")
 
 
 def _client_rule(target: str) -> bool:
-    """The local backend wires storage into the services; the package itself only picks a backend."""
+    """The local backend opens the services; the protocol names them for typing; the package picks one."""
     return target.startswith(
-        (*FOUNDATION, "tether.client", "tether.storage", *(f"tether.{d}" for d in DOMAINS))
+        (*FOUNDATION, "tether.client", "tether.services", *(f"tether.{d}" for d in DOMAINS))
+    )
+
+
+def _composition_rule(target: str) -> bool:
+    return target.startswith(
+        (*FOUNDATION, "tether.storage", "tether.lineage", *(f"tether.{d}" for d in DOMAINS))
     )
 
 
@@ -43,7 +60,11 @@ RULES: list[tuple[tuple[str, ...], object]] = [
     (("tether.storage",), lambda t: t.startswith((*FOUNDATION, "tether.storage"))),
     (("tether.lineage",), lambda t: t.startswith((*FOUNDATION, "tether.storage", "tether.lineage"))),
     *[((f"tether.{d}",), lambda t, i=i: t.startswith(_domain_rule(i))) for i, d in enumerate(DOMAINS)],
-    (("tether.client.remote",), lambda t: t.startswith((*FOUNDATION, "tether.client")) or _schema_like(t)),
+    (("tether.services",), _composition_rule),
+    (
+        ("tether.client.remote", "tether.client.proxy", "tether.client.http"),
+        lambda t: t.startswith((*FOUNDATION, "tether.client")) or _schema_like(t),
+    ),
     (("tether.client",), _client_rule),
     (("tether.cli.server",), lambda t: _face_rule(t) or t == "tether.server.run"),
     # Reports and suites are computations run where the data is; only storing one goes through a backend.
@@ -115,13 +136,58 @@ def test_every_import_respects_the_layers() -> None:
         ("tether.cli.runs", "tether.client", True),
         ("tether.client.remote", "tether.tracking.service", False),
         ("tether.client.remote", "tether.tracking.schemas", True),
+        ("tether.client.remote", "tether.tracking.routes", True),
+        ("tether.client.proxy", "tether.storage.db", False),
+        ("tether.client.local", "tether.services", True),
+        ("tether.services", "tether.tracking.service", True),
+        ("tether.services", "tether.server.app", False),
+        ("tether.endpoints", "tether.auth.schemas", False),
         ("tether.server.app", "tether.sdk.fluent", False),
         ("tether.auth.service", "tether.tracking.service", False),
         ("tether.tracking.service", "tether.auth.queries", True),
         ("tether.cli.server", "tether.server.run", True),
         ("tether.cli.users", "tether.server.run", False),
-        ("tether.client.remote_auth", "tether.auth.service", False),
+        ("tether.client.proxy", "tether.auth.service", False),
     ],
 )
 def test_the_rule_itself(source: str, target: str, ok: bool) -> None:
     assert allowed(source, target) is ok
+
+
+SHARED_BASES = ("ReadModel", "WriteModel", "QueryModel", "Page")
+FOUNDATION_SCHEMAS = SRC / "tether" / "schemas.py"
+
+
+def test_shared_bases_come_from_the_foundation() -> None:
+    """No domain reaches into another (or defines its own) for the pydantic bases every domain shares."""
+    violations = []
+    for path in sorted((SRC / "tether").rglob("*.py")):
+        tree = ast.parse(path.read_text(), str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module != "tether.schemas":
+                shared = [a.name for a in node.names if a.name in SHARED_BASES]
+                if shared and (node.module or "").startswith("tether"):
+                    violations.append(f"{path.relative_to(SRC)}:{node.lineno}: {shared} from {node.module}")
+            if isinstance(node, ast.ClassDef) and node.name in SHARED_BASES and path != FOUNDATION_SCHEMAS:
+                violations.append(f"{path.relative_to(SRC)}:{node.lineno}: defines its own {node.name}")
+    assert violations == []
+
+
+REMOTE_PROBE = """
+import sys
+from tether.client.remote import RemoteBackend
+backend = RemoteBackend("http://127.0.0.1:9")
+backend.tracking, backend.auth, backend.monitoring
+heavy = ("tether.storage", "tether.server", "tether.services", "sqlalchemy")
+loaded = sorted(m for m in sys.modules if m.endswith(".service") or m.startswith(heavy))
+print(",".join(loaded))
+"""
+
+
+def test_the_remote_client_loads_no_service_storage_or_server() -> None:
+    """The remote backend behaves like any third-party client of the REST API: it runs on declarations."""
+    import subprocess
+    import sys
+
+    found = subprocess.run([sys.executable, "-c", REMOTE_PROBE], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == ""

@@ -19,11 +19,6 @@ from tether.errors import (
     UnsafePath,
 )
 from tether.sdk.fluent import (
-    ActiveRun,
-    active_run,
-    configure,
-    end_run,
-    flush,
     get_run,
     log_artifact,
     log_artifacts,
@@ -37,11 +32,11 @@ from tether.sdk.fluent import (
     log_report,
     log_text,
     search_runs,
-    set_experiment,
     set_tag,
     set_tags,
-    start_run,
 )
+from tether.sdk.runs import ActiveRun, active_run, end_run, set_experiment, start_run
+from tether.sdk.state import configure, flush
 from tether.version import __version__
 
 if TYPE_CHECKING:

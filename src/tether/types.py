@@ -13,3 +13,6 @@ ViewType = Literal["active", "deleted", "all"]
 
 MetricPoint = tuple[str, float, int, Millis]
 """(key, value, step, timestamp) as the fast paths pass it around."""
+
+Level = Literal["READ", "EDIT", "MANAGE"]
+"""Permission on one experiment; each level includes the ones before it."""

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tether.auth.guard import Guard
 from tether.auth.ratelimit import LoginLimits
 from tether.auth.service import AuthService
 from tether.config import Settings
@@ -43,7 +44,12 @@ def database(settings: Settings) -> Iterator[Database]:
 
 @pytest.fixture
 def auth(database: Database, clock: Clock) -> AuthService:
-    return AuthService(database, clock=clock, login_limits=LIMITS)
+    return AuthService(database, clock=clock)
+
+
+@pytest.fixture
+def guard(auth: AuthService, clock: Clock) -> Guard:
+    return Guard(auth, clock=clock, login_limits=LIMITS)
 
 
 @pytest.fixture

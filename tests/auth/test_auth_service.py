@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from tests.auth.conftest import LIMITS, Clock
 
+from tether.auth.guard import Guard
 from tether.auth.logins import SESSION_LIFETIME_MS
 from tether.auth.service import AuthService
 from tether.errors import (
@@ -25,15 +26,17 @@ from tether.storage.tables import api_tokens, login_failures, sessions, users
 PASSWORD = "s3cret-enough"
 
 
-def test_passwords_are_stored_as_argon2_hashes_and_checked(auth: AuthService, database: Database) -> None:
+def test_passwords_are_stored_as_argon2_hashes_and_checked(
+    guard: Guard, auth: AuthService, database: Database
+) -> None:
     user = auth.create_user("Alice", PASSWORD, "admin")
     assert (user.username, user.role, user.disabled) == ("alice", "admin", False)
     with database.read() as conn:
         stored = conn.execute(select(users.c.password_hash)).scalar_one()
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
-    assert auth.login("ALICE", PASSWORD, "10.0.0.1").user.username == "alice"
+    assert guard.login("ALICE", PASSWORD, "10.0.0.1").user.username == "alice"
     with pytest.raises(Unauthenticated, match="wrong username or password"):
-        auth.login("alice", PASSWORD + "!", "10.0.0.1")
+        guard.login("alice", PASSWORD + "!", "10.0.0.1")
 
 
 def test_usernames_are_checked_unique_and_case_insensitive(auth: AuthService) -> None:
@@ -70,39 +73,41 @@ def test_the_last_admin_cannot_be_removed_demoted_or_disabled(auth: AuthService)
     assert [u.username for u in auth.list_users()] == ["second"]
 
 
-def test_tokens_are_stored_only_as_a_digest(auth: AuthService, database: Database) -> None:
+def test_tokens_are_stored_only_as_a_digest(guard: Guard, auth: AuthService, database: Database) -> None:
     auth.create_user("alice", PASSWORD)
     created = auth.create_token("laptop", username="alice")
     with database.read() as conn:
         row = conn.execute(select(api_tokens)).one()
     assert row.digest == hashlib.sha256(created.token.encode()).hexdigest()
     assert created.token not in {str(value) for value in row}
-    assert auth.authenticate_token(created.token).username == "alice"
+    assert guard.authenticate_token(created.token).username == "alice"
     listed = auth.list_tokens("alice")
     assert [(t.token_id, t.name, t.username) for t in listed] == [(created.token_id, "laptop", "alice")]
     assert "token" not in listed[0].model_dump()
 
 
-def test_revoked_expired_unknown_and_disabled_tokens_are_refused(auth: AuthService, clock: Clock) -> None:
+def test_revoked_expired_unknown_and_disabled_tokens_are_refused(
+    guard: Guard, auth: AuthService, clock: Clock
+) -> None:
     auth.create_user("alice", PASSWORD)
     auth.create_user("admin", PASSWORD, "admin")
     revoked = auth.create_token(username="alice")
     auth.revoke_token(revoked.token_id)
     with pytest.raises(Unauthenticated, match="revoked"):
-        auth.authenticate_token(revoked.token)
+        guard.authenticate_token(revoked.token)
     expiring = auth.create_token(expires_days=1, username="alice")
-    assert auth.authenticate_token(expiring.token).username == "alice"
+    assert guard.authenticate_token(expiring.token).username == "alice"
     clock.advance(86_400)
     with pytest.raises(Unauthenticated, match="expired"):
-        auth.authenticate_token(expiring.token)
+        guard.authenticate_token(expiring.token)
     with pytest.raises(Unauthenticated, match="not valid"):
-        auth.authenticate_token("tth_" + "x" * 43)
+        guard.authenticate_token("tth_" + "x" * 43)
     lasting = auth.create_token(username="alice")
     auth.update_user("alice", disabled=True)
     with pytest.raises(Unauthenticated, match="disabled"):
-        auth.authenticate_token(lasting.token)
+        guard.authenticate_token(lasting.token)
     auth.update_user("alice", disabled=False)
-    assert auth.authenticate_token(lasting.token).username == "alice"
+    assert guard.authenticate_token(lasting.token).username == "alice"
 
 
 def test_a_user_revokes_only_their_own_tokens(auth: AuthService) -> None:
@@ -128,120 +133,128 @@ def test_token_creation_checks_its_input(auth: AuthService) -> None:
     assert auth.list_tokens() == []
 
 
-def test_last_use_is_recorded_at_most_once_a_minute(auth: AuthService, clock: Clock) -> None:
+def test_last_use_is_recorded_at_most_once_a_minute(guard: Guard, auth: AuthService, clock: Clock) -> None:
     auth.create_user("alice", PASSWORD)
     token = auth.create_token(username="alice")
-    auth.authenticate_token(token.token)
+    guard.authenticate_token(token.token)
     first = auth.list_tokens("alice")[0].last_used_time
     assert first == int(clock.now * 1000)
     clock.advance(30)
-    auth.authenticate_token(token.token)
+    guard.authenticate_token(token.token)
     assert auth.list_tokens("alice")[0].last_used_time == first
     clock.advance(31)
-    auth.authenticate_token(token.token)
+    guard.authenticate_token(token.token)
     assert auth.list_tokens("alice")[0].last_used_time == int(clock.now * 1000)
 
 
-def test_sessions_end_on_logout_expiry_and_password_change(auth: AuthService, clock: Clock) -> None:
+def test_sessions_end_on_logout_expiry_and_password_change(
+    guard: Guard, auth: AuthService, clock: Clock
+) -> None:
     auth.create_user("alice", PASSWORD)
-    session = auth.login("alice", PASSWORD, "10.0.0.1")
+    session = guard.login("alice", PASSWORD, "10.0.0.1")
     assert session.secret.startswith("tts_") and session.csrf_token
-    user, csrf = auth.authenticate_session(session.secret)
+    user, csrf = guard.authenticate_session(session.secret)
     assert (user.username, csrf) == ("alice", session.csrf_token)
-    auth.logout(session.secret)
+    guard.logout(session.secret)
     with pytest.raises(Unauthenticated, match="sign in again"):
-        auth.authenticate_session(session.secret)
+        guard.authenticate_session(session.secret)
 
-    expiring = auth.login("alice", PASSWORD, "10.0.0.1")
+    expiring = guard.login("alice", PASSWORD, "10.0.0.1")
     clock.advance(SESSION_LIFETIME_MS / 1000)
     with pytest.raises(Unauthenticated):
-        auth.authenticate_session(expiring.secret)
+        guard.authenticate_session(expiring.secret)
 
-    changed = auth.login("alice", PASSWORD, "10.0.0.1")
+    changed = guard.login("alice", PASSWORD, "10.0.0.1")
     with pytest.raises(PermissionDenied, match="current password is wrong"):
-        auth.change_password("alice", "not the password", "another-secret")
-    auth.authenticate_session(changed.secret)
-    auth.change_password("alice", PASSWORD, "another-secret")
+        guard.change_password("alice", "not the password", "another-secret")
+    guard.authenticate_session(changed.secret)
+    guard.change_password("alice", PASSWORD, "another-secret")
     with pytest.raises(Unauthenticated):
-        auth.authenticate_session(changed.secret)
-    assert auth.login("alice", "another-secret", "10.0.0.1").user.username == "alice"
+        guard.authenticate_session(changed.secret)
+    assert guard.login("alice", "another-secret", "10.0.0.1").user.username == "alice"
 
 
-def test_guessing_the_current_password_is_limited_like_logins(auth: AuthService, clock: Clock) -> None:
+def test_guessing_the_current_password_is_limited_like_logins(
+    guard: Guard, auth: AuthService, clock: Clock
+) -> None:
     auth.create_user("alice", PASSWORD)
     for _ in range(LIMITS.per_username):
         with pytest.raises(PermissionDenied, match="current password is wrong"):
-            auth.change_password("alice", "a guess", "another-secret", "10.0.0.9")
+            guard.change_password("alice", "a guess", "another-secret", "10.0.0.9")
     with pytest.raises(RateLimited):
-        auth.change_password("alice", PASSWORD, "another-secret", "10.0.0.9")
+        guard.change_password("alice", PASSWORD, "another-secret", "10.0.0.9")
     with pytest.raises(RateLimited):
-        auth.login("alice", PASSWORD, "10.0.0.1")  # the guesses count against the user everywhere
+        guard.login("alice", PASSWORD, "10.0.0.1")  # the guesses count against the user everywhere
     clock.advance(LIMITS.window_s)
-    auth.change_password("alice", PASSWORD, "another-secret", "10.0.0.9")
-    assert auth.login("alice", "another-secret", "10.0.0.1").user.username == "alice"
+    guard.change_password("alice", PASSWORD, "another-secret", "10.0.0.9")
+    assert guard.login("alice", "another-secret", "10.0.0.1").user.username == "alice"
 
 
-def test_sessions_are_stored_as_digests(auth: AuthService, database: Database) -> None:
+def test_sessions_are_stored_as_digests(guard: Guard, auth: AuthService, database: Database) -> None:
     auth.create_user("alice", PASSWORD)
-    session = auth.login("alice", PASSWORD, "10.0.0.1")
+    session = guard.login("alice", PASSWORD, "10.0.0.1")
     with database.read() as conn:
         row = conn.execute(select(sessions)).one()
     assert row.digest == hashlib.sha256(session.secret.encode()).hexdigest()
     assert session.secret not in {str(value) for value in row}
 
 
-def test_failed_logins_are_limited_per_username(auth: AuthService, clock: Clock) -> None:
+def test_failed_logins_are_limited_per_username(guard: Guard, auth: AuthService, clock: Clock) -> None:
     auth.create_user("alice", PASSWORD)
     for _ in range(LIMITS.per_username):
         with pytest.raises(Unauthenticated):
-            auth.login("alice", "wrong-password", "10.0.0.1")
+            guard.login("alice", "wrong-password", "10.0.0.1")
     with pytest.raises(RateLimited) as limited:
-        auth.login("alice", PASSWORD, "10.0.0.2")  # the right password, from elsewhere: still refused
+        guard.login("alice", PASSWORD, "10.0.0.2")  # the right password, from elsewhere: still refused
     assert limited.value.retry_after_s == LIMITS.window_s
     clock.advance(LIMITS.window_s / 2)
     with pytest.raises(RateLimited) as still:
-        auth.login("Alice", PASSWORD, "10.0.0.2")
+        guard.login("Alice", PASSWORD, "10.0.0.2")
     assert still.value.retry_after_s == LIMITS.window_s / 2
     clock.advance(LIMITS.window_s / 2)
-    assert auth.login("alice", PASSWORD, "10.0.0.2").user.username == "alice"
+    assert guard.login("alice", PASSWORD, "10.0.0.2").user.username == "alice"
 
 
-def test_a_success_clears_the_username_count(auth: AuthService) -> None:
+def test_a_success_clears_the_username_count(guard: Guard, auth: AuthService) -> None:
     auth.create_user("alice", PASSWORD)
     for _ in range(LIMITS.per_username - 1):
         with pytest.raises(Unauthenticated):
-            auth.login("alice", "wrong-password", "10.0.0.1")
-    auth.login("alice", PASSWORD, "10.0.0.1")
+            guard.login("alice", "wrong-password", "10.0.0.1")
+    guard.login("alice", PASSWORD, "10.0.0.1")
     for _ in range(LIMITS.per_username - 1):
         with pytest.raises(Unauthenticated):
-            auth.login("alice", "wrong-password", "10.0.0.1")
-    assert auth.login("alice", PASSWORD, "10.0.0.1")
+            guard.login("alice", "wrong-password", "10.0.0.1")
+    assert guard.login("alice", PASSWORD, "10.0.0.1")
 
 
-def test_failed_logins_are_limited_per_address_across_usernames(auth: AuthService, clock: Clock) -> None:
+def test_failed_logins_are_limited_per_address_across_usernames(
+    guard: Guard, auth: AuthService, clock: Clock
+) -> None:
     auth.create_user("alice", PASSWORD)
     for index in range(LIMITS.per_address):
         with pytest.raises(Unauthenticated):
-            auth.login(f"guess-{index}", "wrong-password", "10.9.9.9")
+            guard.login(f"guess-{index}", "wrong-password", "10.9.9.9")
     with pytest.raises(RateLimited):
-        auth.login("alice", PASSWORD, "10.9.9.9")
-    assert auth.login("alice", PASSWORD, "10.0.0.1").user.username == "alice"
+        guard.login("alice", PASSWORD, "10.9.9.9")
+    assert guard.login("alice", PASSWORD, "10.0.0.1").user.username == "alice"
 
 
-def test_old_failures_are_forgotten(auth: AuthService, database: Database, clock: Clock) -> None:
+def test_old_failures_are_forgotten(
+    guard: Guard, auth: AuthService, database: Database, clock: Clock
+) -> None:
     for _ in range(2):
         with pytest.raises(Unauthenticated):
-            auth.login("ghost", "wrong-password", "10.0.0.1")
+            guard.login("ghost", "wrong-password", "10.0.0.1")
     clock.advance(LIMITS.window_s + 1)
     with pytest.raises(Unauthenticated):
-        auth.login("ghost", "wrong-password", "10.0.0.1")
+        guard.login("ghost", "wrong-password", "10.0.0.1")
     with database.read() as conn:
         assert len(conn.execute(select(login_failures)).all()) == 1
 
 
-def test_a_disabled_user_cannot_sign_in(auth: AuthService) -> None:
+def test_a_disabled_user_cannot_sign_in(guard: Guard, auth: AuthService) -> None:
     auth.create_user("admin", PASSWORD, "admin")
     auth.create_user("alice", PASSWORD)
     auth.update_user("alice", disabled=True)
     with pytest.raises(Unauthenticated, match="disabled"):
-        auth.login("alice", PASSWORD, "10.0.0.1")
+        guard.login("alice", PASSWORD, "10.0.0.1")

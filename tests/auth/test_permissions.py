@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tether.auth.schemas import Level, User
+from tether.auth.guard import Guard
+from tether.auth.schemas import User
 from tether.auth.service import AuthService
 from tether.errors import InvalidInput, NotFound, PermissionDenied, Unauthenticated
 from tether.tracking.service import TrackingService
+from tether.types import Level
 
 PASSWORD = "s3cret-enough"
 
@@ -21,80 +23,82 @@ def people(auth: AuthService) -> dict[str, User]:
     }
 
 
-def allowed(auth: AuthService, user: User, experiment_id: str, level: Level) -> bool:
+def allowed(guard: Guard, user: User, experiment_id: str, level: Level) -> bool:
     try:
-        auth.check_access(user, [experiment_id], level)
+        guard.check_access(user, [experiment_id], level)
     except PermissionDenied:
         return False
     return True
 
 
 def test_the_creator_manages_what_they_create(
-    auth: AuthService, experiments: TrackingService, people: dict[str, User]
+    guard: Guard, auth: AuthService, experiments: TrackingService, people: dict[str, User]
 ) -> None:
     experiment = experiments.create_experiment("churn", manager=people["owner"].user_id)
     assert [(p.username, p.level) for p in auth.list_permissions(experiment)] == [("owner", "MANAGE")]
     for level in ("READ", "EDIT", "MANAGE"):
-        assert allowed(auth, people["owner"], experiment, level)
-        assert not allowed(auth, people["other"], experiment, level)
-        assert allowed(auth, people["admin"], experiment, level)
+        assert allowed(guard, people["owner"], experiment, level)
+        assert not allowed(guard, people["other"], experiment, level)
+        assert allowed(guard, people["admin"], experiment, level)
 
 
 def test_each_level_includes_the_ones_below(
-    auth: AuthService, experiments: TrackingService, people: dict[str, User]
+    guard: Guard, auth: AuthService, experiments: TrackingService, people: dict[str, User]
 ) -> None:
     experiment = experiments.create_experiment("churn")
     expected = {"READ": ["READ"], "EDIT": ["READ", "EDIT"], "MANAGE": ["READ", "EDIT", "MANAGE"]}
     for granted, allows in expected.items():
         auth.grant_permission(experiment, "other", granted)  # type: ignore[arg-type]
         held = [
-            level for level in ("READ", "EDIT", "MANAGE") if allowed(auth, people["other"], experiment, level)
+            level
+            for level in ("READ", "EDIT", "MANAGE")
+            if allowed(guard, people["other"], experiment, level)
         ]
         assert held == allows
     auth.revoke_permission(experiment, "other")
-    assert not allowed(auth, people["other"], experiment, "READ")
+    assert not allowed(guard, people["other"], experiment, "READ")
     with pytest.raises(NotFound, match="no permission"):
         auth.revoke_permission(experiment, "other")
 
 
 def test_everyone_reads_and_edits_the_default_experiment_but_only_managers_manage_it(
-    auth: AuthService, people: dict[str, User]
+    guard: Guard, auth: AuthService, people: dict[str, User]
 ) -> None:
     other = people["other"]
-    assert allowed(auth, other, "0", "READ") and allowed(auth, other, "0", "EDIT")
-    assert not allowed(auth, other, "0", "MANAGE")
+    assert allowed(guard, other, "0", "READ") and allowed(guard, other, "0", "EDIT")
+    assert not allowed(guard, other, "0", "MANAGE")
     auth.grant_permission("0", "other", "READ")  # a lower grant does not take the default away
-    assert allowed(auth, other, "0", "EDIT")
+    assert allowed(guard, other, "0", "EDIT")
     auth.grant_permission("0", "other", "MANAGE")
-    assert allowed(auth, other, "0", "MANAGE")
+    assert allowed(guard, other, "0", "MANAGE")
 
 
 def test_a_refusal_names_the_user_the_experiment_and_the_level(
-    auth: AuthService, experiments: TrackingService, people: dict[str, User]
+    guard: Guard, auth: AuthService, experiments: TrackingService, people: dict[str, User]
 ) -> None:
     experiment = experiments.create_experiment("churn")
     auth.grant_permission(experiment, "other", "READ")
     with pytest.raises(PermissionDenied) as refused:
-        auth.check_access(people["other"], ["0", experiment], "EDIT")
+        guard.check_access(people["other"], ["0", experiment], "EDIT")
     assert (
         refused.value.message
         == f"other may not change experiment {experiment}: that needs EDIT (they have READ)"
     )
     with pytest.raises(PermissionDenied, match="no permission on it"):
-        auth.check_access(people["other"], ["not-a-number"], "READ")
+        guard.check_access(people["other"], ["not-a-number"], "READ")
 
 
 def test_readable_experiments_are_the_default_plus_every_grant(
-    auth: AuthService, experiments: TrackingService, people: dict[str, User]
+    guard: Guard, auth: AuthService, experiments: TrackingService, people: dict[str, User]
 ) -> None:
     first = experiments.create_experiment("first")
     second = experiments.create_experiment("second")
     experiments.create_experiment("hidden")
     auth.grant_permission(second, "other", "READ")
     auth.grant_permission(first, "other", "EDIT")
-    readable = auth.readable_experiments(people["other"])
+    readable = guard.readable_experiments(people["other"])
     assert readable == ["0", first, second]
-    assert auth.readable_experiments(people["admin"]) is None
+    assert guard.readable_experiments(people["admin"]) is None
     listed = experiments.list_experiments(among=readable)
     assert [e.name for e in listed.items] == ["Default", "first", "second"]
     page = experiments.list_experiments(max_results=2, among=readable)
@@ -120,14 +124,14 @@ def test_grants_check_their_input(
 
 
 def test_deleting_a_user_takes_their_tokens_sessions_and_grants_with_them(
-    auth: AuthService, experiments: TrackingService, people: dict[str, User]
+    guard: Guard, auth: AuthService, experiments: TrackingService, people: dict[str, User]
 ) -> None:
     experiment = experiments.create_experiment("churn", manager=people["other"].user_id)
     token = auth.create_token(username="other")
-    auth.login("other", PASSWORD, "10.0.0.1")
+    guard.login("other", PASSWORD, "10.0.0.1")
     auth.delete_user("other")
     assert auth.list_permissions(experiment) == []
     assert auth.list_tokens() == []
     auth.create_user("other", PASSWORD)
     with pytest.raises(Unauthenticated, match="not valid"):
-        auth.authenticate_token(token.token)
+        guard.authenticate_token(token.token)

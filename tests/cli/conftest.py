@@ -55,7 +55,7 @@ def store(target: Target, tmp_path: Path) -> Store:
             metrics = [("loss", 1.0 / (step + 1 + index), step, start + step) for step in range(10)]
             if name != "c":
                 metrics.append(("accuracy", 0.9, 9, start + 9))
-            api.log_batch(run.run_id, metrics=metrics, params={"lr": lr, "depth": depth, "model": "gbm"})
+            client.log_batch(run.run_id, metrics, params={"lr": lr, "depth": depth, "model": "gbm"})
             api.update_run(run.run_id, status="FINISHED", end_time=start + 90_500)
             made.runs[name] = run.run_id
         child = api.create_run(made.churn, run_name="fold-1", parent_run_id=made.runs["a"], start_time=T0)
@@ -71,7 +71,7 @@ def store(target: Target, tmp_path: Path) -> Store:
         (files / "data" / "part-0.csv").write_text("a,b\n1,2\n")
         (files / "data" / "nested" / "part-1.csv").write_text("a,b\n3,4\n")
         run_a = made.runs["a"]
-        api.log_artifact(run_a, files / "model.txt")
-        api.log_artifact(run_a, files / "features.json")
-        api.log_artifacts(run_a, files / "data", artifact_path="data")
+        client.log_artifact(run_a, files / "model.txt")
+        client.log_artifact(run_a, files / "features.json")
+        client.log_artifacts(run_a, files / "data", artifact_path="data")
     return made

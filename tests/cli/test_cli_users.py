@@ -6,6 +6,7 @@ import pytest
 from tests.cli.runner import Cli, env_for
 from typer.testing import CliRunner, Result
 
+from tether.auth.guard import Guard
 from tether.auth.service import AuthService
 from tether.cli.main import app
 from tether.config import Settings
@@ -37,7 +38,7 @@ def test_create_reads_the_password_from_stdin_and_stores_only_a_hash(
     assert (code, out, err) == (0, "created admin 'alice'\n", "")
     db = Database(settings.db_url)
     try:
-        assert AuthService(db).login("alice", PASSWORD, "127.0.0.1").user.role == "admin"
+        assert Guard(AuthService(db)).login("alice", PASSWORD, "127.0.0.1").user.role == "admin"
     finally:
         db.dispose()
 

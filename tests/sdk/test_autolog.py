@@ -26,7 +26,7 @@ from tests.support import Target, unique
 
 import tether
 from tether.sdk import autolog as autolog_module
-from tether.sdk import fluent
+from tether.sdk import fluent, runs
 from tether.tracking.schemas import Run
 
 LOGGER = "tether.sdk.autolog"
@@ -240,7 +240,7 @@ def test_a_store_that_cannot_start_runs_does_not_stop_the_fit(
     def refuse(**_: Any) -> None:
         raise tether.StorageError("database is locked")
 
-    monkeypatch.setattr(fluent, "start_run", refuse)
+    monkeypatch.setattr(runs, "start_run", refuse)
     model = logistic_regression()
     with caplog.at_level(logging.WARNING, logger=LOGGER):
         assert model.fit(X, y) is model
@@ -258,7 +258,7 @@ def test_failing_logging_inside_a_run_does_not_stop_the_fit(
         raise tether.StorageError("disk full")
 
     monkeypatch.setattr(fluent, "set_tags", refuse)
-    monkeypatch.setattr(fluent, "_log_metrics_to", refuse)
+    monkeypatch.setattr(runs.ActiveRun, "queue_all", refuse)
     with tether.start_run(), caplog.at_level(logging.WARNING, logger=LOGGER):
         model = logistic_regression().fit(X, y)
     assert hasattr(model, "coef_")

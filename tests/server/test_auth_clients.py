@@ -5,15 +5,18 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import closing
+from typing import TYPE_CHECKING
 
 import pytest
 from tests.server.conftest import PASSWORD, SecuredServer
 
 import tether
-from tether.client import AuthAPI
 from tether.client.local import LocalBackend
 from tether.client.remote import RemoteBackend
 from tether.errors import NotFound, PermissionDenied, Unauthenticated
+
+if TYPE_CHECKING:
+    from tether.client.backend import AuthAPI
 
 
 def unique(prefix: str) -> str:

@@ -58,7 +58,7 @@ class Client:
         return self.request("HEAD", path)
 
     def close(self) -> None:
-        self.app.state.tracking.db.dispose()
+        self.app.state.services.close()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 
 from tether.errors import AlreadyExists, Conflict, InvalidFilter, InvalidInput, NotFound
 from tether.tracking import limits
+from tether.tracking.schemas import MetricColumns, metrics_of
 from tether.tracking.service import TrackingService
 
 # --- experiments ------------------------------------------------------------------------------------
@@ -124,7 +125,7 @@ def test_unknown_runs(tracking: TrackingService, bad: str) -> None:
     with pytest.raises(NotFound):
         tracking.get_run(bad)
     with pytest.raises(NotFound):
-        tracking.log_params(bad, {"a": 1})
+        tracking.log_batch(bad, params={"a": 1})
 
 
 def test_bad_status_is_refused(tracking: TrackingService) -> None:
@@ -138,7 +139,7 @@ def test_deleted_runs_refuse_writes_and_hide_from_search(tracking: TrackingServi
     run = tracking.create_run()
     tracking.delete_run(run.run_id)
     with pytest.raises(Conflict, match="deleted"):
-        tracking.log_metrics(run.run_id, [("m", 1.0, 0, 1)])
+        tracking.log_batch(run.run_id, MetricColumns.of([("m", 1.0, 0, 1)]))
     assert tracking.search_runs(["0"]).items == []
     assert [r.run_id for r in tracking.search_runs(["0"], view="deleted").items] == [run.run_id]
     tracking.restore_run(run.run_id)
@@ -150,18 +151,20 @@ def test_deleted_runs_refuse_writes_and_hide_from_search(tracking: TrackingServi
 
 def test_params_are_immutable(tracking: TrackingService) -> None:
     run = tracking.create_run().run_id
-    tracking.log_params(run, {"lr": 0.1, "depth": 6})
-    tracking.log_params(run, {"lr": 0.1})  # same value again is fine
+    tracking.log_batch(run, params={"lr": 0.1, "depth": 6})
+    tracking.log_batch(run, params={"lr": 0.1})  # same value again is fine
     with pytest.raises(Conflict, match=r"'lr'.*'0\.1'"):
-        tracking.log_params(run, {"lr": 0.2, "new": "x"})
+        tracking.log_batch(run, params={"lr": 0.2, "new": "x"})
     assert tracking.get_run(run).params == {"lr": "0.1", "depth": "6"}  # "new" was not half-written
 
 
 def test_failed_batch_writes_nothing(tracking: TrackingService) -> None:
     run = tracking.create_run().run_id
-    tracking.log_params(run, {"a": 1})
+    tracking.log_batch(run, params={"a": 1})
     with pytest.raises(Conflict):
-        tracking.log_batch(run, metrics=[("m", 1.0, 0, 5)], params={"a": 2}, tags={"t": "x"})
+        tracking.log_batch(
+            run, metrics=MetricColumns.of([("m", 1.0, 0, 5)]), params={"a": 2}, tags={"t": "x"}
+        )
     stored = tracking.get_run(run)
     assert (stored.metrics, stored.tags, stored.params) == ({}, {}, {"a": "1"})
 
@@ -179,21 +182,21 @@ def test_failed_batch_writes_nothing(tracking: TrackingService) -> None:
 def test_bad_params(tracking: TrackingService, params: dict[str, object], message: str) -> None:
     run = tracking.create_run().run_id
     with pytest.raises(InvalidInput, match=message):
-        tracking.log_params(run, params)
+        tracking.log_batch(run, params=params)
     assert tracking.get_run(run).params == {}
 
 
 def test_tags_upsert_and_delete(tracking: TrackingService) -> None:
     run = tracking.create_run().run_id
-    tracking.set_tags(run, {"a": "1", "b": 2})
-    tracking.set_tags(run, {"a": "changed"})
+    tracking.log_batch(run, tags={"a": "1", "b": 2})
+    tracking.log_batch(run, tags={"a": "changed"})
     assert tracking.get_run(run).tags == {"a": "changed", "b": "2"}
     tracking.delete_tag(run, "a")
     assert tracking.get_run(run).tags == {"b": "2"}
     with pytest.raises(NotFound):
         tracking.delete_tag(run, "a")
     with pytest.raises(InvalidInput, match="limit is 8000"):
-        tracking.set_tags(run, {"long": "x" * (limits.MAX_TAG_VALUE + 1)})
+        tracking.log_batch(run, tags={"long": "x" * (limits.MAX_TAG_VALUE + 1)})
 
 
 # --- metrics ----------------------------------------------------------------------------------------
@@ -201,25 +204,32 @@ def test_tags_upsert_and_delete(tracking: TrackingService) -> None:
 
 def test_metric_history_and_latest(tracking: TrackingService) -> None:
     run = tracking.create_run().run_id
-    tracking.log_metrics(run, [("loss", 1.0, 1, 100), ("loss", 0.9, 0, 101), ("loss", 0.5, 2, 102)])
+    tracking.log_batch(
+        run, MetricColumns.of([("loss", 1.0, 1, 100), ("loss", 0.9, 0, 101), ("loss", 0.5, 2, 102)])
+    )
     assert tracking.get_run(run).metrics == {"loss": 0.5}
-    history = tracking.get_metric_history(run, "loss")
+    history = metrics_of(tracking.get_metric_series(run, "loss"))
     assert [(m.step, m.value, m.timestamp) for m in history] == [(0, 0.9, 101), (1, 1.0, 100), (2, 0.5, 102)]
-    tracking.log_metrics(run, [("loss", 7.0, 1, 200)])  # an earlier step never replaces the latest
+    tracking.log_batch(
+        run, MetricColumns.of([("loss", 7.0, 1, 200)])
+    )  # an earlier step never replaces the latest
     assert tracking.get_run(run).metrics == {"loss": 0.5}
-    tracking.log_metrics(run, [("loss", 0.4, 2, 300)])  # same step, later time wins
+    tracking.log_batch(run, MetricColumns.of([("loss", 0.4, 2, 300)]))  # same step, later time wins
     assert tracking.get_run(run).metrics == {"loss": 0.4}
 
 
 def test_nan_and_infinities_are_kept(tracking: TrackingService) -> None:
     run = tracking.create_run().run_id
-    tracking.log_metrics(
-        run, [("a", math.nan, 0, 1), ("b", math.inf, 0, 1), ("c", -math.inf, 0, 1), ("d", 1e308, 0, 1)]
+    tracking.log_batch(
+        run,
+        MetricColumns.of(
+            [("a", math.nan, 0, 1), ("b", math.inf, 0, 1), ("c", -math.inf, 0, 1), ("d", 1e308, 0, 1)]
+        ),
     )
     metrics = tracking.get_run(run).metrics
     assert math.isnan(metrics["a"]) and metrics["b"] == math.inf and metrics["c"] == -math.inf
     assert metrics["d"] == 1e308
-    assert math.isnan(tracking.get_metric_history(run, "a")[0].value)
+    assert math.isnan(metrics_of(tracking.get_metric_series(run, "a"))[0].value)
 
 
 @pytest.mark.parametrize(
@@ -229,27 +239,27 @@ def test_nan_and_infinities_are_kept(tracking: TrackingService) -> None:
 def test_bad_metric_points(tracking: TrackingService, point: tuple[object, ...]) -> None:
     run = tracking.create_run().run_id
     with pytest.raises(InvalidInput):
-        tracking.log_metrics(run, [("ok", 1.0, 0, 1), point])  # type: ignore[list-item]
-    assert tracking.get_metric_history(run, "ok") == []
+        tracking.log_batch(run, MetricColumns.of([("ok", 1.0, 0, 1), point]))  # type: ignore[list-item]
+    assert metrics_of(tracking.get_metric_series(run, "ok")) == []
 
 
 def test_history_downsampling_keeps_extremes(tracking: TrackingService) -> None:
     run = tracking.create_run().run_id
     points = [("x", float(i % 50), i, i) for i in range(5000)]
     points[3333] = ("x", 1e6, 3333, 3333)
-    tracking.log_metrics(run, points)
-    reduced = tracking.get_metric_history(run, "x", max_points=100)
+    tracking.log_batch(run, MetricColumns.of(points))
+    reduced = metrics_of(tracking.get_metric_series(run, "x", max_points=100))
     assert len(reduced) <= 100
     assert 1e6 in {m.value for m in reduced}
     assert reduced[0].step == 0 and reduced[-1].step == 4999
     assert [m.step for m in reduced] == sorted(m.step for m in reduced)
     with pytest.raises(InvalidInput):
-        tracking.get_metric_history(run, "x", max_points=2)
+        metrics_of(tracking.get_metric_series(run, "x", max_points=2))
 
 
 def test_history_of_unknown_key_is_empty(tracking: TrackingService) -> None:
     run = tracking.create_run().run_id
-    assert tracking.get_metric_history(run, "nothing") == []
+    assert metrics_of(tracking.get_metric_series(run, "nothing")) == []
 
 
 # --- search -----------------------------------------------------------------------------------------
@@ -260,7 +270,9 @@ def test_search_filters_orders_and_pages(tracking: TrackingService) -> None:
     ids = []
     for i in range(7):
         run = tracking.create_run(exp, run_name=f"r{i}").run_id
-        tracking.log_batch(run, metrics=[("loss", 1.0 / (i + 1), 0, 1)], params={"depth": str(i % 2)})
+        tracking.log_batch(
+            run, metrics=MetricColumns.of([("loss", 1.0 / (i + 1), 0, 1)]), params={"depth": str(i % 2)}
+        )
         ids.append(run)
     page = tracking.search_runs([exp], "params.depth = '1' and metrics.loss < 0.4", ["metrics.loss ASC"])
     assert [r.run_name for r in page.items] == ["r5", "r3"]
@@ -293,11 +305,14 @@ def test_a_batch_sent_twice_with_its_id_is_applied_once(tracking: TrackingServic
     batch = "ab" * 16
     for _ in range(3):
         tracking.log_batch(
-            run_id, metrics=[("m", 1.0, 0, 1), ("m", 2.0, 1, 2)], params={"p": "1"}, batch_id=batch
+            run_id,
+            metrics=MetricColumns.of([("m", 1.0, 0, 1), ("m", 2.0, 1, 2)]),
+            params={"p": "1"},
+            batch_id=batch,
         )
-    assert len(tracking.get_metric_history(run_id, "m")) == 2
-    tracking.log_batch(run_id, metrics=[("m", 3.0, 2, 3)], batch_id="cd" * 16)
-    tracking.log_batch(run_id, metrics=[("m", 3.0, 2, 3)])  # no id: applied every time
-    assert len(tracking.get_metric_history(run_id, "m")) == 4
+    assert len(metrics_of(tracking.get_metric_series(run_id, "m"))) == 2
+    tracking.log_batch(run_id, metrics=MetricColumns.of([("m", 3.0, 2, 3)]), batch_id="cd" * 16)
+    tracking.log_batch(run_id, metrics=MetricColumns.of([("m", 3.0, 2, 3)]))  # no id: applied every time
+    assert len(metrics_of(tracking.get_metric_series(run_id, "m"))) == 4
     with pytest.raises(InvalidInput, match="batch_id"):
-        tracking.log_batch(run_id, metrics=[("m", 1.0, 0, 1)], batch_id="not-hex")
+        tracking.log_batch(run_id, metrics=MetricColumns.of([("m", 1.0, 0, 1)]), batch_id="not-hex")

@@ -8,7 +8,7 @@ granted MANAGE.
 
 from __future__ import annotations
 
-from tether.auth.schemas import Level
+from tether.types import Level
 
 RANK: dict[str, int] = {"READ": 1, "EDIT": 2, "MANAGE": 3}
 DEFAULT_EXPERIMENT = 0

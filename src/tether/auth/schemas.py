@@ -8,25 +8,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_serializer
+from pydantic import Field, SecretStr, field_serializer
+
+from tether.schemas import ReadModel, WriteModel
+from tether.types import Level
 
 Role = Literal["admin", "user"]
 """An admin may do everything; a user what their experiment permissions allow."""
 
-Level = Literal["READ", "EDIT", "MANAGE"]
-"""Permission on one experiment; each level includes the ones before it."""
 
 ROLES: tuple[Role, ...] = ("admin", "user")
 LEVELS: tuple[Level, ...] = ("READ", "EDIT", "MANAGE")
 MAX_PASSWORD = 1024
-
-
-class ReadModel(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-
-class WriteModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class SecretWriteModel(WriteModel):

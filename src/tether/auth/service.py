@@ -1,57 +1,37 @@
-"""AuthService: the one entry point to users, API tokens, sessions and experiment permissions.
+"""AuthService: users, API tokens and experiment permissions, as an administrator manages them.
 
-Contracts: every rule about who may do what lives here (the server only says which requirement a route
-has). Passwords are hashed outside the database transaction, so a slow hash never holds the write lock.
-There is always at least one enabled admin once one exists: the last one cannot be deleted, demoted or
-disabled. Changing a user's password or disabling them ends their browser sessions; API tokens are
-separate credentials and stay valid until revoked (a disabled user's tokens are refused).
+Contracts: passwords are hashed outside the database transaction, so a slow hash never holds the write
+lock. There is always at least one enabled admin once one exists: the last one cannot be deleted, demoted
+or disabled. Changing a user's password or disabling them ends their browser sessions; API tokens are
+separate credentials and stay valid until revoked (a disabled user's tokens are refused). Checking who a
+caller is and what they may do is the server's side of the domain: ``guard.Guard``.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import Connection, Row, exc
 
 from tether.auth import access, passwords, queries, tokens
-from tether.auth.logins import Logins
-from tether.auth.ratelimit import LoginLimits
-from tether.auth.schemas import (
-    LEVELS,
-    ROLES,
-    Level,
-    LoginSession,
-    Permission,
-    Role,
-    Token,
-    TokenCreated,
-    User,
-)
+from tether.auth.schemas import LEVELS, ROLES, Permission, Role, Token, TokenCreated, User
 from tether.auth.users import check_username, normalise, token_of, user_of
-from tether.errors import AlreadyExists, Conflict, InvalidInput, NotFound, PermissionDenied, Unauthenticated
+from tether.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from tether.storage.db import Database
+from tether.types import Level
 
 MAX_TOKEN_NAME = 100
 MAX_TOKEN_DAYS = 3650
-LAST_USED_RESOLUTION_MS = 60_000
-"""A token's last-used time is refreshed at most this often, so reads do not all turn into writes."""
 
 
 class AuthService:
-    def __init__(
-        self,
-        db: Database,
-        *,
-        clock: Callable[[], float] = time.time,
-        login_limits: LoginLimits | None = None,
-    ) -> None:
+    def __init__(self, db: Database, *, clock: Callable[[], float] = time.time) -> None:
         self.db = db
         self.clock = clock
-        self.logins = Logins(db, self.now_ms, login_limits or LoginLimits())
 
-    def now_ms(self) -> int:
+    def _now_ms(self) -> int:
         return int(self.clock() * 1000)
 
     # --- users ----------------------------------------------------------------------------------------
@@ -60,7 +40,7 @@ class AuthService:
         name = check_username(username)
         _check_role(role)
         hashed = passwords.hash_password(password)
-        now = self.now_ms()
+        now = self._now_ms()
         values = {
             "username": name,
             "password_hash": hashed,
@@ -82,10 +62,6 @@ class AuthService:
     def list_users(self) -> list[User]:
         with self.db.read() as conn:
             return [user_of(row) for row in queries.user_rows(conn)]
-
-    def count_users(self) -> int:
-        with self.db.read() as conn:
-            return queries.count_users(conn)
 
     def update_user(
         self,
@@ -121,17 +97,6 @@ class AuthService:
                 raise Conflict(f"'{row.username}' is the last admin; make another user admin first")
             queries.delete_user(conn, row.user_id)
 
-    def change_password(
-        self, username: str, current_password: str, new_password: str, address: str = "local"
-    ) -> None:
-        """A user's own change: the current password must be right (wrong guesses are limited like failed
-        logins, per user and per ``address``); their browser sessions end."""
-        passwords.check_password(new_password)
-        with self.db.read() as conn:
-            _user_row(conn, username)
-        self.logins.verify(username, current_password, address)
-        self.update_user(username, password=new_password)
-
     # --- API tokens -----------------------------------------------------------------------------------
 
     def create_token(
@@ -147,7 +112,7 @@ class AuthService:
         if expires_days is not None and not 1 <= expires_days <= MAX_TOKEN_DAYS:
             raise InvalidInput(f"expires_days must be between 1 and {MAX_TOKEN_DAYS}, got {expires_days}")
         secret = tokens.new_token()
-        now = self.now_ms()
+        now = self._now_ms()
         expires = None if expires_days is None else now + expires_days * 86_400_000
         with self.db.write() as conn:
             owner = _user_row(conn, username)
@@ -176,7 +141,7 @@ class AuthService:
             user_id = None if username is None else _user_row(conn, username).user_id
             return [token_of(row) for row in queries.token_rows(conn, user_id)]
 
-    def revoke_token(self, token_id: int, username: str | None = None) -> None:
+    def revoke_token(self, token_id: int, *, username: str | None = None) -> None:
         """Revoke a token at once; with ``username``, only that user's own token is found."""
         with self.db.write() as conn:
             row = queries.token_row(conn, int(token_id))
@@ -184,38 +149,6 @@ class AuthService:
                 owner = f" of user {normalise(username)}" if username is not None else ""
                 raise NotFound(f"no token with id {token_id}{owner}")
             queries.update_token(conn, row.token_id, revoked=True)
-
-    def authenticate_token(self, token: str) -> User:
-        """The user an API token stands for; unknown, revoked and expired tokens are refused."""
-        now = self.now_ms()
-        with self.db.read() as conn:
-            row = queries.token_and_user(conn, tokens.digest(token))
-        if row is None:
-            raise Unauthenticated("the API token is not valid (check TETHER_TOKEN)")
-        if row.revoked:
-            raise Unauthenticated(f"the API token {row.token_id} was revoked; create a new one")
-        if row.expires_time is not None and row.expires_time <= now:
-            raise Unauthenticated(f"the API token {row.token_id} has expired; create a new one")
-        user = user_of(row, prefix="user_")
-        if user.disabled:
-            raise Unauthenticated(f"the account '{user.username}' is disabled")
-        if row.last_used_time is None or now - row.last_used_time >= LAST_USED_RESOLUTION_MS:
-            with self.db.write() as conn:
-                queries.update_token(conn, row.token_id, last_used_time=now)
-        return user
-
-    # --- browser sessions -----------------------------------------------------------------------------
-
-    def login(self, username: str, password: str, address: str) -> LoginSession:
-        """Check a password and open a session; failures are counted and limited (see ``ratelimit``)."""
-        return self.logins.login(username, password, address)
-
-    def authenticate_session(self, secret: str) -> tuple[User, str]:
-        """The user a session cookie stands for, and the session's CSRF token."""
-        return self.logins.authenticate(secret)
-
-    def logout(self, secret: str) -> None:
-        self.logins.logout(secret)
 
     # --- experiment permissions -----------------------------------------------------------------------
 
@@ -252,43 +185,6 @@ class AuthService:
         return [
             Permission(experiment_id=str(r.experiment_id), username=r.username, level=r.level) for r in rows
         ]
-
-    def check_access(self, user: User, experiment_ids: Sequence[str], level: Level) -> None:
-        """Raise PermissionDenied unless ``user`` holds ``level`` on every one of the experiments."""
-        if user.role == "admin":
-            return
-        keys = {e: access.experiment_key(e) for e in experiment_ids}
-        wanted = [k for k in keys.values() if k is not None]
-        with self.db.read() as conn:
-            granted = queries.levels_of(conn, user.user_id, wanted) if wanted else {}
-        for experiment_id, key in keys.items():
-            have = None if key is None else access.effective_level(key, granted.get(key))
-            if not access.allows(have, level):
-                held = f"they have {have}" if have else "they have no permission on it"
-                raise PermissionDenied(
-                    f"{user.username} may not {access.VERBS[level]} experiment {experiment_id}: "
-                    f"that needs {level} ({held})"
-                )
-
-    def level_on(self, user: User, experiment_id: str) -> Level | None:
-        """The highest level ``user`` holds on one experiment (MANAGE for an admin), None for none."""
-        if user.role == "admin":
-            return "MANAGE"
-        key = access.experiment_key(experiment_id)
-        if key is None:
-            return None
-        with self.db.read() as conn:
-            granted = queries.levels_of(conn, user.user_id, [key])
-        have = access.effective_level(key, granted.get(key))
-        return cast("Level | None", have)
-
-    def readable_experiments(self, user: User) -> list[str] | None:
-        """Ids of the experiments ``user`` may read; None for an admin, who may read them all."""
-        if user.role == "admin":
-            return None
-        with self.db.read() as conn:
-            granted = queries.levels_of(conn, user.user_id, None)
-        return [str(k) for k in sorted({access.DEFAULT_EXPERIMENT, *granted})]
 
 
 def _user_row(conn: Connection, username: str) -> Row[Any]:

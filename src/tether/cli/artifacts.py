@@ -23,7 +23,7 @@ from tether.errors import InvalidInput, UnsafePath
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from tether.client import TrackingAPI
+    from tether.client.backend import TrackingAPI
     from tether.tracking.schemas import ArtifactInfo
 
 app = typer.Typer(

@@ -16,7 +16,7 @@ from tether.cli.session import tracking
 from tether.errors import NotFound
 
 if TYPE_CHECKING:
-    from tether.client import TrackingAPI
+    from tether.client.backend import TrackingAPI
     from tether.tracking.schemas import Experiment
     from tether.types import ViewType
 

@@ -16,7 +16,7 @@ from tether.cli.options import Json
 from tether.cli.session import connected
 
 if TYPE_CHECKING:
-    from tether.auth.schemas import Level
+    from tether.types import Level
 
 app = typer.Typer(
     help="Grant, revoke and list permissions on experiments.", no_args_is_help=True, rich_markup_mode=None

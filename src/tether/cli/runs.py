@@ -239,8 +239,10 @@ def history(
     as_json: Json = False,
 ) -> None:
     """Print the logged points of one metric, by step."""
+    from tether.tracking.schemas import metrics_of
+
     with tracking() as api:
-        points = api.get_metric_history(run_id, key, max_points=max_points)
+        points = metrics_of(api.get_metric_series(run_id, key, max_points=max_points))
     if as_json:
         output.print_json(
             {

@@ -11,7 +11,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tether.client import Backend, TrackingAPI
+    from tether.client import Backend
+    from tether.client.backend import TrackingAPI
 
 
 @contextmanager

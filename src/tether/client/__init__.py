@@ -3,13 +3,13 @@
 Contracts: callers depend only on the ``Backend`` protocol (``backend.py``). ``connect`` picks the
 implementation from settings: ``RemoteBackend`` when ``TETHER_URI`` names a server, otherwise the
 embedded ``LocalBackend`` (services in this process on SQLite/PostgreSQL and a blob store). Each domain
-is one attribute of a backend (``backend.tracking``, ``backend.auth``, ``backend.monitoring``), so adding
-a domain adds an attribute rather than a forest of pass-through methods.
+is one attribute of a backend (``backend.tracking``, ``backend.auth``, ``backend.monitoring``), typed as
+that domain's service; the remote one is generated from the domain's ``routes.py``.
 """
 
 from __future__ import annotations
 
-from tether.client.backend import AuthAPI, Backend, MonitoringAPI, TrackingAPI
+from tether.client.backend import Backend
 from tether.config import Settings
 
 
@@ -19,10 +19,10 @@ def connect(settings: Settings | None = None) -> Backend:
     if settings.uri:
         from tether.client.remote import RemoteBackend
 
-        return RemoteBackend(settings.uri, settings.token)
+        return RemoteBackend(settings.uri, settings.token, patience_s=settings.retry_patience_s)
     from tether.client.local import LocalBackend
 
     return LocalBackend(settings)
 
 
-__all__ = ["AuthAPI", "Backend", "MonitoringAPI", "TrackingAPI", "connect"]
+__all__ = ["Backend", "connect"]

@@ -1,171 +1,36 @@
-"""The Backend protocol: what every way of reaching tether's services offers, checked by mypy."""
+"""The Backend protocol: every way of reaching tether offers each domain's service interface.
+
+``LocalBackend`` hands out the services themselves; ``RemoteBackend`` hands out proxies built from the
+domains' endpoint declarations, which mypy takes for the same interfaces. A method a service offers but
+a server does not (the ones only the server calls, to check permissions) raises AttributeError remotely;
+``tests/test_routes.py`` keeps the declarations and the services in step.
+"""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Mapping, Sequence
-from contextlib import AbstractContextManager
-from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from tether.auth.schemas import Level, Permission, Role, Token, TokenCreated, User
-from tether.monitoring.schemas import StoredReport
-from tether.tracking.schemas import (
-    ArtifactInfo,
-    Experiment,
-    ExperimentActivity,
-    ExperimentKeys,
-    Metric,
-    MetricHistory,
-    Page,
-    Run,
-    TablePreview,
-)
-from tether.types import MetricPoint, RunStatus, ViewType
+if TYPE_CHECKING:
+    from tether.auth.service import AuthService
+    from tether.monitoring.service import MonitoringService
+    from tether.tracking.service import TrackingService
 
-
-class TrackingAPI(Protocol):
-    """Experiments, runs and their params, metrics, tags and artifacts (see TrackingService)."""
-
-    def create_experiment(self, name: str, tags: Mapping[str, str] | None = None) -> str: ...
-    def get_experiment(self, experiment_id: str) -> Experiment: ...
-    def get_experiment_by_name(self, name: str) -> Experiment: ...
-    def list_experiments(
-        self, view: ViewType = "active", max_results: int = 1000, page_token: str | None = None
-    ) -> Page[Experiment]: ...
-    def count_runs(self, experiment_ids: Sequence[str]) -> dict[str, int]: ...
-    def experiment_activity(self, experiment_ids: Sequence[str]) -> dict[str, ExperimentActivity]: ...
-    def experiment_keys(self, experiment_id: str) -> ExperimentKeys: ...
-    def rename_experiment(self, experiment_id: str, new_name: str) -> Experiment: ...
-    def delete_experiment(self, experiment_id: str) -> None: ...
-    def restore_experiment(self, experiment_id: str) -> None: ...
-    def set_experiment_tag(self, experiment_id: str, key: str, value: str) -> None: ...
-
-    def create_run(
-        self,
-        experiment_id: str = "0",
-        run_name: str | None = None,
-        start_time: int | None = None,
-        tags: Mapping[str, str] | None = None,
-        parent_run_id: str | None = None,
-        user_id: str | None = None,
-    ) -> Run: ...
-    def get_run(self, run_id: str) -> Run: ...
-    def update_run(
-        self,
-        run_id: str,
-        status: RunStatus | None = None,
-        end_time: int | None = None,
-        run_name: str | None = None,
-    ) -> Run: ...
-    def delete_run(self, run_id: str) -> None: ...
-    def restore_run(self, run_id: str) -> None: ...
-    def child_runs(self, run_id: str) -> list[str]: ...
-
-    def log_batch(
-        self,
-        run_id: str,
-        metrics: Iterable[MetricPoint] = (),
-        params: Mapping[str, object] | None = None,
-        tags: Mapping[str, object] | None = None,
-    ) -> None: ...
-    def log_params(self, run_id: str, params: Mapping[str, object]) -> None: ...
-    def set_tags(self, run_id: str, tags: Mapping[str, object]) -> None: ...
-    def log_metrics(self, run_id: str, points: Iterable[MetricPoint]) -> None: ...
-    def delete_tag(self, run_id: str, key: str) -> None: ...
-    def get_metric_history(self, run_id: str, key: str, max_points: int | None = None) -> list[Metric]: ...
-    def get_metric_series(
-        self,
-        run_id: str,
-        key: str,
-        max_points: int | None = None,
-        min_step: int | None = None,
-        max_step: int | None = None,
-    ) -> MetricHistory: ...
-
-    def search_runs(
-        self,
-        experiment_ids: Sequence[str],
-        filter: str = "",
-        order_by: Sequence[str] = (),
-        max_results: int = 1000,
-        page_token: str | None = None,
-        view: ViewType = "active",
-    ) -> Page[Run]: ...
-
-    def log_artifact(
-        self, run_id: str, local_path: str | os.PathLike[str], artifact_path: str | None = None
-    ) -> str: ...
-    def log_artifacts(
-        self, run_id: str, local_dir: str | os.PathLike[str], artifact_path: str | None = None
-    ) -> list[str]: ...
-    def log_artifact_stream(self, run_id: str, stream: IO[bytes], artifact_path: str) -> int: ...
-    def list_artifacts(self, run_id: str, path: str = "", recursive: bool = False) -> list[ArtifactInfo]: ...
-    def artifact_info(self, run_id: str, path: str) -> ArtifactInfo: ...
-    def preview_artifact(self, run_id: str, path: str, max_rows: int = 100) -> TablePreview: ...
-    def open_artifact(self, run_id: str, path: str) -> AbstractContextManager[IO[bytes]]: ...
-    def download_artifacts(self, run_id: str, path: str, destination: str | os.PathLike[str]) -> Path: ...
-
-
-class AuthAPI(Protocol):
-    """Users, API tokens and experiment permissions (see AuthService).
-
-    On a local store these are an administrator's operations on the store itself (how the first admin is
-    made); on a server each call is checked against the signed-in caller. A token call without
-    ``username`` means the caller's own tokens, which only a server knows.
-    """
-
-    def create_user(self, username: str, password: str, role: Role = "user") -> User: ...
-    def get_user(self, username: str) -> User: ...
-    def list_users(self) -> list[User]: ...
-    def update_user(
-        self,
-        username: str,
-        role: Role | None = None,
-        password: str | None = None,
-        disabled: bool | None = None,
-    ) -> User: ...
-    def delete_user(self, username: str) -> None: ...
-
-    def create_token(
-        self, name: str = "", expires_days: int | None = None, username: str | None = None
-    ) -> TokenCreated: ...
-    def list_tokens(self, username: str | None = None) -> list[Token]: ...
-    def revoke_token(self, token_id: int) -> None: ...
-
-    def grant_permission(self, experiment_id: str, username: str, level: Level) -> Permission: ...
-    def revoke_permission(self, experiment_id: str, username: str) -> None: ...
-    def list_permissions(self, experiment_id: str) -> list[Permission]: ...
-    def permissions_of(self, username: str) -> list[Permission]: ...
-
-
-class MonitoringAPI(Protocol):
-    """Stored monitoring reports and suite outcomes (see MonitoringService)."""
-
-    def log_report(self, subject: str, document: Mapping[str, Any], name: str = "") -> StoredReport: ...
-    def list_reports(
-        self,
-        experiment_id: str | None = None,
-        subject: str | None = None,
-        max_results: int = 100,
-        page_token: str | None = None,
-    ) -> Page[StoredReport]: ...
-    def get_report(self, report_id: str) -> StoredReport: ...
-    def report_document(self, report_id: str) -> dict[str, Any]: ...
-    def delete_report(self, report_id: str) -> None: ...
+    TrackingAPI = TrackingService
+    AuthAPI = AuthService
+    MonitoringAPI = MonitoringService
 
 
 class Backend(Protocol):
-    """One connection to tether: a local store or (later) a server."""
+    """One connection to tether: a local store or a server."""
 
     @property
     def tracking(self) -> TrackingAPI: ...
 
     @property
-    def monitoring(self) -> MonitoringAPI: ...
+    def auth(self) -> AuthAPI: ...
 
     @property
-    def auth(self) -> AuthAPI: ...
+    def monitoring(self) -> MonitoringAPI: ...
 
     @property
     def remote(self) -> bool:

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from tether.auth.service import AuthService
 from tether.config import Settings
-from tether.monitoring.service import MonitoringService
-from tether.storage.blobs import BlobStore
-from tether.storage.db import Database
-from tether.tracking.service import TrackingService
+from tether.services import open_services
 
 
 class LocalBackend:
@@ -17,13 +13,13 @@ class LocalBackend:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._db = Database(settings.db_url)
-        self.tracking = TrackingService(self._db, BlobStore(settings.blob_url, settings.blob_options))
-        self.auth = AuthService(self._db)
-        self.monitoring = MonitoringService(self._db, self.tracking.artifacts.blobs, self.tracking)
+        self.services = open_services(settings)
+        self.tracking = self.services.tracking
+        self.auth = self.services.auth
+        self.monitoring = self.services.monitoring
 
     def close(self) -> None:
-        self._db.dispose()
+        self.services.close()
 
     def __repr__(self) -> str:
-        return f"LocalBackend(db={self._db!r}, blobs={self.tracking.artifacts.blobs!r})"
+        return f"LocalBackend(db={self.services.db!r}, blobs={self.services.blobs!r})"

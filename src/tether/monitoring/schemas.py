@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from tether.tracking.schemas import ReadModel, WriteModel
+from tether.schemas import QueryModel, ReadModel, WriteModel
 
 ReportKind = Literal["report", "suite"]
 ReportStatus = Literal["pass", "fail"]
@@ -30,5 +30,14 @@ class ReportLog(WriteModel):
     """Store ``document`` (a report or suite outcome as ``as_dict()`` gives it) for ``subject``."""
 
     subject: str = Field(max_length=300)
-    name: str = Field("", max_length=250)
     document: dict[str, Any]
+    name: str = Field("", max_length=250)
+
+
+class ReportsQuery(QueryModel):
+    """Newest first; give exactly one of ``experiment_id`` and ``subject`` (such as ``run:<id>``)."""
+
+    experiment_id: str | None = None
+    subject: str | None = Field(None, max_length=300)
+    max_results: int = Field(100, ge=1, le=1000)
+    page_token: str | None = None

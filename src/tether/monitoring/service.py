@@ -19,12 +19,12 @@ from sqlalchemy import Connection, Row, select
 from tether.errors import InvalidInput, NotFound
 from tether.monitoring.documents import headline, validate_document
 from tether.monitoring.schemas import StoredReport
+from tether.paging import decode_token, encode_token, query_fingerprint
 from tether.refs import InvalidRef, Ref
+from tether.schemas import Page
 from tether.storage.blobs import BlobStore
 from tether.storage.db import Database
 from tether.storage.tables import monitoring_reports as reports
-from tether.tracking.paging import decode_token, encode_token, query_fingerprint
-from tether.tracking.schemas import Page
 from tether.tracking.service import TrackingService
 
 MAX_REPORT_BYTES = 64 * 1024 * 1024
@@ -119,10 +119,6 @@ class MonitoringService:
     def experiment_of_report(self, report_id: str) -> str:
         """For access checks: the experiment whose permissions govern the report."""
         return str(self.get_report(report_id).experiment_id)
-
-    def experiment_of_subject(self, subject: str) -> str:
-        ref = self._subject(subject)
-        return self._experiment_of[ref.kind](ref.id)
 
     def _subject(self, subject: str) -> Ref:
         try:

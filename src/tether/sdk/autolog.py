@@ -20,7 +20,7 @@ from types import MethodType
 from typing import Any
 
 from tether.errors import Conflict, InvalidInput
-from tether.sdk import fluent
+from tether.sdk import fluent, runs
 from tether.sdk.context import TAG_AUTOLOG
 from tether.tracking.limits import MAX_PARAM_VALUE, check_key
 
@@ -130,13 +130,13 @@ def _logged_fit(original: Fit, estimator: Any, args: tuple[Any, ...], kwargs: di
     return result
 
 
-def _run_for(estimator: Any) -> tuple[fluent.ActiveRun | None, bool]:
+def _run_for(estimator: Any) -> tuple[runs.ActiveRun | None, bool]:
     """The active run, or a new one for this fit (True: ours to end); None when no run can be had."""
-    run = fluent.active_run()
+    run = runs.active_run()
     if run is not None:
         return run, False
     try:
-        return fluent.start_run(run_name=type(estimator).__name__), True
+        return runs.start_run(run_name=type(estimator).__name__), True
     except Exception as error:  # a broken store must not stop the user's fit
         _warn("start a run", error)
         return None, False
@@ -179,7 +179,7 @@ def _log_new_params(params: dict[str, str]) -> None:
     try:
         fluent.log_params(params)
     except Conflict:
-        run = fluent.active_run()
+        run = runs.active_run()
         stored = fluent.get_run(run.run_id).params if run is not None else {}
         changed = sorted(key for key, value in params.items() if key in stored and stored[key] != value)
         if not changed:
@@ -193,7 +193,7 @@ def _log_new_params(params: dict[str, str]) -> None:
 
 
 def _log_metrics(
-    run: fluent.ActiveRun,
+    run: runs.ActiveRun,
     estimator: Any,
     original: Fit,
     args: tuple[Any, ...],
@@ -204,7 +204,7 @@ def _log_metrics(
     score = _training_score(estimator, original, args, kwargs)
     if score is not None:
         values[METRIC_TRAINING_SCORE] = score
-    fluent._log_metrics_to(run, values, None)
+    run.queue_all(values, None)
 
 
 def _training_score(

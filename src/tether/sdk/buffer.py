@@ -14,7 +14,8 @@ training goes on); ``flush`` warns with the number dropped.
 A batch that fails with one of the ``retry_on`` errors (for a server, StorageError: it cannot be reached,
 or its database is away) goes back to the head of its list, as far as capacity allows, and the writer tries
 again after ``max_delay_s``: an outage costs nothing while the buffer has room. ``flush`` is the last
-attempt: what it cannot write is reported.
+attempt: what it cannot write is reported. ``clock`` (monotonic seconds) decides when a retry is due; the
+waits themselves are condition waits, woken early by producers and by ``close``.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class MetricBuffer:
         capacity: int = 1_000_000,
         on_full: Literal["wait", "drop"] = "wait",
         retry_on: tuple[type[TetherError], ...] = (),
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._write = write
         self.batch_size = batch_size
@@ -53,6 +55,7 @@ class MetricBuffer:
         self._dropped = 0
         self._on_full = on_full
         self._retry_on = retry_on
+        self._clock = clock
         self._retry_at = 0.0
         self._overflowed = 0
         self._closed = False
@@ -108,12 +111,12 @@ class MetricBuffer:
             with self._signal:
                 if not self._closed and not self._any_full():
                     self._signal.wait(self._max_delay_s)
-                while not self._closed and (pause := self._retry_at - time.monotonic()) > 0:
+                while not self._closed and (pause := self._retry_at - self._clock()) > 0:
                     self._signal.wait(pause)  # the store was away: producers' wake-ups do not hurry a retry
                 if self._closed:
                     return
             if not self._drain(final=False):
-                self._retry_at = time.monotonic() + self._max_delay_s
+                self._retry_at = self._clock() + self._max_delay_s
 
     def _any_full(self) -> bool:
         return any(len(p) >= self.batch_size for p in list(self._pending.values()))

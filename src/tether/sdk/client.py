@@ -1,6 +1,11 @@
-"""``tether.Client``: every tracking operation with explicit ids and no hidden state.
+"""``tether.Client``: explicit-id access to every domain, with no hidden state.
 
-Writes are synchronous (a call returns when the data is stored), unlike the fluent API's metric buffer.
+``client.tracking``, ``client.monitoring`` and ``client.auth`` are the domains' service interfaces, the
+same whether the client runs on a local store or a server. The methods on ``Client`` itself are the
+conveniences written once on top of them (a param at a time, a figure as an artifact, a folder in and
+out), plus typed shortcuts to the most used tracking calls (``client.get_run`` is
+``client.tracking.get_run``). Writes are synchronous: a call returns when the data is stored, unlike the
+fluent API's metric buffer.
 """
 
 from __future__ import annotations
@@ -8,17 +13,37 @@ from __future__ import annotations
 import io
 import os
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 
-from tether.client import Backend, MonitoringAPI, TrackingAPI, connect
+from tether.client import Backend, connect
 from tether.config import Settings
-from tether.monitoring.schemas import StoredReport
-from tether.sdk import serialize
-from tether.tracking.schemas import ArtifactInfo, Experiment, Metric, Page, Run
+from tether.sdk import artifacts, serialize
+from tether.tracking.schemas import MetricColumns, metrics_of
 from tether.types import MetricPoint, RunStatus, ViewType
+
+if TYPE_CHECKING:
+    from tether.client.backend import AuthAPI, MonitoringAPI, TrackingAPI
+    from tether.monitoring.schemas import StoredReport
+    from tether.tracking.schemas import Experiment, Metric, Run
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class _Shortcut(Generic[P, R]):
+    """``Client.<name>`` as the tracking API's own method, with its exact signature for type checkers."""
+
+    def __init__(self, pick: Callable[[TrackingAPI], Callable[P, R]]) -> None:
+        self._pick = pick
+
+    @overload
+    def __get__(self, client: None, owner: type[Any]) -> _Shortcut[P, R]: ...
+    @overload
+    def __get__(self, client: Client, owner: type[Any]) -> Callable[P, R]: ...
+    def __get__(self, client: Client | None, owner: type[Any]) -> _Shortcut[P, R] | Callable[P, R]:
+        return self if client is None else self._pick(client.tracking)
 
 
 class Client:
@@ -37,21 +62,28 @@ class Client:
     def monitoring(self) -> MonitoringAPI:
         return self.backend.monitoring
 
-    def log_report(self, run_id: str, result: Any, name: str = "") -> StoredReport:
-        """Store a monitoring report or suite outcome (anything with ``as_dict()``) with a run."""
-        document = result.as_dict() if hasattr(result, "as_dict") else dict(result)
-        return self.monitoring.log_report(f"run:{run_id}", document, name)
+    @property
+    def auth(self) -> AuthAPI:
+        return self.backend.auth
 
-    # --- experiments ----------------------------------------------------------------------------------
+    # --- shortcuts to the tracking API --------------------------------------------------------------------
 
-    def create_experiment(self, name: str, tags: Mapping[str, str] | None = None) -> str:
-        return self.tracking.create_experiment(name, tags)
+    create_experiment = _Shortcut(lambda t: t.create_experiment)
+    get_experiment = _Shortcut(lambda t: t.get_experiment)
+    get_experiment_by_name = _Shortcut(lambda t: t.get_experiment_by_name)
+    rename_experiment = _Shortcut(lambda t: t.rename_experiment)
+    delete_experiment = _Shortcut(lambda t: t.delete_experiment)
+    restore_experiment = _Shortcut(lambda t: t.restore_experiment)
+    create_run = _Shortcut(lambda t: t.create_run)
+    get_run = _Shortcut(lambda t: t.get_run)
+    delete_run = _Shortcut(lambda t: t.delete_run)
+    restore_run = _Shortcut(lambda t: t.restore_run)
+    delete_tag = _Shortcut(lambda t: t.delete_tag)
+    search_runs = _Shortcut(lambda t: t.search_runs)
+    list_artifacts = _Shortcut(lambda t: t.list_artifacts)
+    open_artifact = _Shortcut(lambda t: t.open_artifact)
 
-    def get_experiment(self, experiment_id: str) -> Experiment:
-        return self.tracking.get_experiment(experiment_id)
-
-    def get_experiment_by_name(self, name: str) -> Experiment:
-        return self.tracking.get_experiment_by_name(name)
+    # --- conveniences ---------------------------------------------------------------------------------
 
     def list_experiments(self, view: ViewType = "active") -> list[Experiment]:
         """All experiments (every page)."""
@@ -63,64 +95,29 @@ class Client:
             if not (token := page.next_page_token):
                 return out
 
-    def rename_experiment(self, experiment_id: str, new_name: str) -> Experiment:
-        return self.tracking.rename_experiment(experiment_id, new_name)
-
-    def delete_experiment(self, experiment_id: str) -> None:
-        self.tracking.delete_experiment(experiment_id)
-
-    def restore_experiment(self, experiment_id: str) -> None:
-        self.tracking.restore_experiment(experiment_id)
-
-    # --- runs -----------------------------------------------------------------------------------------
-
-    def create_run(
-        self,
-        experiment_id: str = "0",
-        run_name: str | None = None,
-        tags: Mapping[str, str] | None = None,
-        parent_run_id: str | None = None,
-        start_time: int | None = None,
-    ) -> Run:
-        return self.tracking.create_run(
-            experiment_id, run_name=run_name, tags=tags, parent_run_id=parent_run_id, start_time=start_time
-        )
-
-    def get_run(self, run_id: str) -> Run:
-        return self.tracking.get_run(run_id)
-
     def set_terminated(self, run_id: str, status: RunStatus = "FINISHED", end_time: int | None = None) -> Run:
         return self.tracking.update_run(run_id, status=status, end_time=end_time)
 
     def rename_run(self, run_id: str, name: str) -> Run:
         return self.tracking.update_run(run_id, run_name=name)
 
-    def delete_run(self, run_id: str) -> None:
-        self.tracking.delete_run(run_id)
-
-    def restore_run(self, run_id: str) -> None:
-        self.tracking.restore_run(run_id)
-
     def log_param(self, run_id: str, key: str, value: object) -> None:
-        self.tracking.log_params(run_id, {key: value})
+        self.tracking.log_batch(run_id, params={key: value})
 
     def log_params(self, run_id: str, params: Mapping[str, object]) -> None:
-        self.tracking.log_params(run_id, params)
+        self.tracking.log_batch(run_id, params=params)
 
     def set_tag(self, run_id: str, key: str, value: object) -> None:
-        self.tracking.set_tags(run_id, {key: value})
+        self.tracking.log_batch(run_id, tags={key: value})
 
     def set_tags(self, run_id: str, tags: Mapping[str, object]) -> None:
-        self.tracking.set_tags(run_id, tags)
-
-    def delete_tag(self, run_id: str, key: str) -> None:
-        self.tracking.delete_tag(run_id, key)
+        self.tracking.log_batch(run_id, tags=tags)
 
     def log_metric(
         self, run_id: str, key: str, value: float, step: int = 0, timestamp: int | None = None
     ) -> None:
         stamp = int(time.time() * 1000) if timestamp is None else timestamp
-        self.tracking.log_metrics(run_id, [(key, value, step, stamp)])
+        self.log_batch(run_id, [(key, value, step, stamp)])
 
     def log_batch(
         self,
@@ -130,62 +127,47 @@ class Client:
         tags: Mapping[str, object] | None = None,
     ) -> None:
         """Metric points as (key, value, step, timestamp_ms), params and tags, stored all-or-nothing."""
-        self.tracking.log_batch(run_id, metrics, params, tags)
+        columns = MetricColumns.of(metrics) if metrics else None
+        self.tracking.log_batch(run_id, columns, params, tags)
 
     def get_metric_history(self, run_id: str, key: str, max_points: int | None = None) -> list[Metric]:
-        return self.tracking.get_metric_history(run_id, key, max_points)
-
-    def search_runs(
-        self,
-        experiment_ids: Sequence[str] = ("0",),
-        filter: str = "",
-        order_by: Sequence[str] = (),
-        max_results: int = 1000,
-        page_token: str | None = None,
-        view: ViewType = "active",
-    ) -> Page[Run]:
-        return self.tracking.search_runs(experiment_ids, filter, order_by, max_results, page_token, view)
-
-    # --- artifacts ------------------------------------------------------------------------------------
+        """A metric's points by step, one object each (``tracking.get_metric_series`` gives columns)."""
+        return metrics_of(self.tracking.get_metric_series(run_id, key, max_points))
 
     def log_artifact(
         self, run_id: str, local_path: str | os.PathLike[str], artifact_path: str | None = None
     ) -> str:
-        return self.tracking.log_artifact(run_id, local_path, artifact_path)
+        return artifacts.upload_file(self.tracking, run_id, local_path, artifact_path)
 
     def log_artifacts(
         self, run_id: str, local_dir: str | os.PathLike[str], artifact_path: str | None = None
     ) -> list[str]:
-        return self.tracking.log_artifacts(run_id, local_dir, artifact_path)
+        return artifacts.upload_dir(self.tracking, run_id, local_dir, artifact_path)
 
     def log_text(self, run_id: str, text: str, artifact_path: str) -> None:
-        self.tracking.log_artifact_stream(run_id, io.BytesIO(serialize.text_bytes(text)), artifact_path)
+        self._log_bytes(run_id, serialize.text_bytes(text), artifact_path)
 
     def log_dict(self, run_id: str, data: Any, artifact_path: str) -> None:
-        self.tracking.log_artifact_stream(
-            run_id, io.BytesIO(serialize.dict_bytes(data, artifact_path)), artifact_path
-        )
+        self._log_bytes(run_id, serialize.dict_bytes(data, artifact_path), artifact_path)
 
     def log_figure(self, run_id: str, figure: Any, artifact_path: str) -> None:
-        data = serialize.figure_bytes(figure, artifact_path)
-        self.tracking.log_artifact_stream(run_id, io.BytesIO(data), artifact_path)
+        self._log_bytes(run_id, serialize.figure_bytes(figure, artifact_path), artifact_path)
 
     def log_image(self, run_id: str, image: Any, artifact_path: str) -> None:
-        data = serialize.image_bytes(image, artifact_path)
+        self._log_bytes(run_id, serialize.image_bytes(image, artifact_path), artifact_path)
+
+    def _log_bytes(self, run_id: str, data: bytes, artifact_path: str) -> None:
         self.tracking.log_artifact_stream(run_id, io.BytesIO(data), artifact_path)
-
-    def list_artifacts(self, run_id: str, path: str = "", recursive: bool = False) -> list[ArtifactInfo]:
-        return self.tracking.list_artifacts(run_id, path, recursive)
-
-    @contextmanager
-    def open_artifact(self, run_id: str, path: str) -> Iterator[IO[bytes]]:
-        with self.tracking.open_artifact(run_id, path) as stream:
-            yield stream
 
     def download_artifacts(
         self, run_id: str, path: str = "", destination: str | os.PathLike[str] = "."
     ) -> Path:
-        return self.tracking.download_artifacts(run_id, path, destination)
+        return artifacts.download(self.tracking, run_id, path, destination)
+
+    def log_report(self, run_id: str, result: Any, name: str = "") -> StoredReport:
+        """Store a monitoring report or suite outcome (anything with ``as_dict()``) with a run."""
+        document = result.as_dict() if hasattr(result, "as_dict") else dict(result)
+        return self.monitoring.log_report(f"run:{run_id}", document, name)
 
     def close(self) -> None:
         self.backend.close()

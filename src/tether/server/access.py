@@ -1,11 +1,15 @@
 """What each route needs, declared on the route itself, and denied by default.
 
-Every route carries exactly one :class:`Requirement` as a dependency: ``PUBLIC`` (health, version, login),
-``SIGNED_IN`` (any user), ``ADMIN``, or an experiment permission (``READ``/``EDIT``/``MANAGE``) on the
-experiments the request touches, found in its path, query or body by a locator. ``require_declared``
-walks the app at creation and refuses to build one with a route that declares nothing, so a new route
-cannot be left open by forgetting. On a server without ``--auth`` every requirement is met (the caller has
-no user), but the declarations stay, so turning authentication on changes no code path.
+Every route carries exactly one :class:`Requirement` as a dependency, made from the ``Access`` its
+declaration names (``tether.endpoints``): public (health, version, login), any signed-in user, admins,
+or an experiment permission (READ/EDIT/MANAGE) on the experiments the request names in its path, query
+or body. ``require_declared`` walks the app at creation and refuses to build one with a route that
+declares nothing, so a new route cannot be left open by forgetting. On a server without ``--auth`` every
+requirement is met (the caller has no user), but the declarations stay, so turning authentication on
+changes no code path.
+
+The experiment behind an object is found by the scope resolvers of the domains (``Domain.scopes``),
+gathered in ``app.state.scopes`` when the app is built.
 
 Order of refusals: no or bad credentials 401, then a run or experiment name that does not exist 404, then
 403 (also for an experiment id the caller holds nothing on, so ids reveal nothing to a stranger).
@@ -13,9 +17,9 @@ Order of refusals: no or bad credentials 401, then a run or experiment name that
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,128 +27,89 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from tether.auth.schemas import Level
-from tether.errors import ConfigError, PermissionDenied
-from tether.monitoring.schemas import ReportLog
+from tether.endpoints import ADMIN, PUBLIC, SIGNED_IN, Access, Scope, ScopeKind, in_path, on
+from tether.errors import ConfigError, InvalidInput, PermissionDenied
+from tether.refs import InvalidRef, Ref
 from tether.server.credentials import SESSION_COOKIE, Caller, identify
-from tether.tracking.schemas import RunCountsRequest, RunCreate, SearchRunsRequest
-from tether.tracking.service import TrackingService
 
-Locator = Callable[[Request, TrackingService], Awaitable[list[str]]]
-"""Finds the ids of the experiments a request touches."""
-Kind = Literal["public", "signed-in", "admin", "experiment"]
-M = TypeVar("M", bound=BaseModel)
+Resolvers = Mapping[ScopeKind, Callable[[str], str]]
+"""For each kind of object, how to find the id of the experiment that governs one (by its id)."""
 
 OPEN = Caller(user=None)
 
 
 @dataclass(frozen=True, eq=False)
 class Requirement:
-    """A dependency that lets the request through or raises Unauthenticated / PermissionDenied."""
+    """A dependency that lets the request through or raises Unauthenticated / PermissionDenied.
 
-    kind: Kind
-    level: Level | None = None
-    locate: Locator | None = None
+    ``body`` is the route's body model, for scopes that name their experiments in the body.
+    """
+
+    access: Access
+    body: type[BaseModel] | None = None
 
     async def __call__(self, request: Request) -> Caller:
         state = request.app.state
-        if self.kind == "public" or not state.auth_enabled:
+        if self.access.kind == "public" or not state.auth_enabled:
             return OPEN
-        caller = await run_in_threadpool(identify, request, state.auth)
+        caller = await run_in_threadpool(identify, request, state.guard)
         if caller.is_admin:
             return caller
-        if self.kind == "admin":
+        if self.access.kind == "admin":
             raise PermissionDenied("only an admin may do this")
-        if self.level is not None and self.locate is not None:
-            experiment_ids = await self.locate(request, state.tracking)
-            await run_in_threadpool(state.auth.check_access, caller.user, experiment_ids, self.level)
+        if self.access.level is not None:
+            experiment_ids = await self._experiments(request, state.scopes)
+            await run_in_threadpool(state.guard.check_access, caller.user, experiment_ids, self.access.level)
         return caller
 
+    async def _experiments(self, request: Request, resolvers: Resolvers) -> list[str]:
+        named: list[tuple[ScopeKind, str]] = []
+        for scope in self.access.scopes:
+            named += [(scope.kind, value) for value in await self._values(request, scope)]
+        return [await run_in_threadpool(resolve, resolvers, kind, value) for kind, value in named]
 
-# --- locators: where a request names its experiments ----------------------------------------------------
-
-
-async def experiment_in_path(request: Request, tracking: TrackingService) -> list[str]:
-    return [request.path_params["experiment_id"]]
-
-
-async def run_in_path(request: Request, tracking: TrackingService) -> list[str]:
-    return [await run_in_threadpool(tracking.experiment_of_run, request.path_params["run_id"])]
-
-
-async def experiment_named_in_query(request: Request, tracking: TrackingService) -> list[str]:
-    name = request.query_params.get("name")
-    if name is None:
-        return []
-    found = await run_in_threadpool(tracking.get_experiment_by_name, name)
-    return [found.experiment_id]
-
-
-def in_body(model: type[M], ids: Callable[[M], Sequence[str]]) -> Locator:
-    """Experiment ids read from the JSON body, parsed with the same model the route uses."""
-
-    async def locate(request: Request, tracking: TrackingService) -> list[str]:
+    async def _values(self, request: Request, scope: Scope) -> list[str]:
+        if scope.source == "path":
+            return [request.path_params[scope.field]]
+        if scope.source == "query":
+            return request.query_params.getlist(scope.field)
+        if self.body is None:
+            raise ConfigError(
+                f"a scope reads the body field {scope.field!r}, but the route has no body model"
+            )
         try:
-            body = model.model_validate_json(await request.body())
+            body = self.body.model_validate_json(await request.body())
         except ValidationError as error:
             raise RequestValidationError(error.errors(include_input=False)) from error
-        return list(ids(body))
-
-    return locate
-
-
-async def report_in_path(request: Request, tracking: TrackingService) -> list[str]:
-    monitoring = request.app.state.monitoring
-    return [await run_in_threadpool(monitoring.experiment_of_report, request.path_params["report_id"])]
+        found = getattr(body, scope.field)
+        return [str(v) for v in found] if isinstance(found, list) else [str(found)]
 
 
-async def report_subject_in_body(request: Request, tracking: TrackingService) -> list[str]:
-    subject = (await in_body(ReportLog, lambda body: [body.subject])(request, tracking))[0]
-    return [await run_in_threadpool(request.app.state.monitoring.experiment_of_subject, subject)]
+def resolve(resolvers: Resolvers, kind: ScopeKind, value: str) -> str:
+    """The experiment id behind one named object; a typed reference is resolved by its own kind."""
+    if kind == "experiment":
+        return value
+    if kind == "ref":
+        try:
+            ref = Ref.parse(value)
+        except InvalidRef as error:
+            raise InvalidInput(str(error)) from None
+        if ref.kind not in resolvers:
+            raise InvalidInput(f"{value!r} does not name an object that belongs to an experiment")
+        return resolve(resolvers, ref.kind, ref.id)  # type: ignore[arg-type]
+    return resolvers[kind](value)
 
 
-async def reports_in_query(request: Request, tracking: TrackingService) -> list[str]:
-    """The experiment a report listing asks about, named directly or through its subject."""
-    query = request.query_params
-    if "experiment_id" in query:
-        return [query["experiment_id"]]
-    if "subject" in query:
-        return [await run_in_threadpool(request.app.state.monitoring.experiment_of_subject, query["subject"])]
-    return []
+# --- the requirements hand-written routes use -------------------------------------------------------------
 
+PUBLIC_ROUTE = Requirement(PUBLIC)
+SIGNED_IN_ROUTE = Requirement(SIGNED_IN)
+ADMIN_ROUTE = Requirement(ADMIN)
+READ_RUN = Requirement(on("READ", in_path("run", "run_id")))
+EDIT_RUN = Requirement(on("EDIT", in_path("run", "run_id")))
+READ_EXPERIMENT = Requirement(on("READ", in_path("experiment", "experiment_id")))
 
-# --- the declarations routes use ------------------------------------------------------------------------
-
-PUBLIC = Requirement("public")
-SIGNED_IN = Requirement("signed-in")
-ADMIN = Requirement("admin")
-
-
-def on_experiment(level: Level, locate: Locator = experiment_in_path) -> Requirement:
-    return Requirement("experiment", level, locate)
-
-
-def on_run(level: Level) -> Requirement:
-    return Requirement("experiment", level, run_in_path)
-
-
-READ_EXPERIMENT = on_experiment("READ")
-EDIT_EXPERIMENT = on_experiment("EDIT")
-MANAGE_EXPERIMENT = on_experiment("MANAGE")
-READ_NAMED_EXPERIMENT = on_experiment("READ", experiment_named_in_query)
-READ_RUN = on_run("READ")
-EDIT_RUN = on_run("EDIT")
-SEARCH_RUNS = on_experiment("READ", in_body(SearchRunsRequest, lambda body: body.experiment_ids))
-COUNT_RUNS = on_experiment("READ", in_body(RunCountsRequest, lambda body: body.experiment_ids))
-CREATE_RUN = on_experiment("EDIT", in_body(RunCreate, lambda body: [body.experiment_id]))
-LOG_REPORT = on_experiment("EDIT", report_subject_in_body)
-LIST_REPORTS = on_experiment("READ", reports_in_query)
-READ_REPORT = on_experiment("READ", report_in_path)
-DELETE_REPORT = on_experiment("EDIT", report_in_path)
-
-SignedIn = Annotated[Caller, Depends(SIGNED_IN)]
-Admin = Annotated[Caller, Depends(ADMIN)]
-RunCreator = Annotated[Caller, Depends(CREATE_RUN)]
+SignedIn = Annotated[Caller, Depends(SIGNED_IN_ROUTE)]
 
 
 @dataclass(frozen=True)
@@ -205,7 +170,7 @@ SECURITY_SCHEMES = {
 
 
 def document_security(app: FastAPI) -> None:
-    """Say in the OpenAPI document how to sign in, and which operations need it (all but PUBLIC ones).
+    """Say in the OpenAPI document how to sign in, and which operations need it (all but public ones).
 
     Only for a server with ``--auth``: without it nothing is checked, and the document says nothing.
     """
@@ -218,7 +183,7 @@ def document_security(app: FastAPI) -> None:
         schema.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
         either: list[dict[str, list[str]]] = [{"bearerToken": []}, {"sessionCookie": []}]
         for route in declared_routes(app):
-            if route.requirement is PUBLIC:
+            if route.requirement is None or route.requirement.access.kind == "public":
                 continue
             for method in route.methods:
                 operation = schema["paths"].get(route.path, {}).get(method.lower())

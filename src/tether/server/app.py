@@ -10,33 +10,27 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from tether.auth import routes as auth_routes
 from tether.auth.ratelimit import LoginLimits
-from tether.auth.service import AuthService
 from tether.config import Settings
-from tether.monitoring.service import MonitoringService
-from tether.server.access import document_security, require_declared
+from tether.endpoints import Domain
+from tether.monitoring import routes as monitoring_routes
+from tether.server.access import Resolvers, document_security, require_declared
 from tether.server.errors import install_error_handlers
 from tether.server.limits import BodyLimit, RequestLimits
-from tether.server.routers import (
-    artifacts,
-    experiments,
-    meta,
-    permissions,
-    reports,
-    runs,
-    sessions,
-    tokens,
-    users,
-)
+from tether.server.mount import mount
+from tether.server.routers import artifacts, experiment_access, meta, sessions
 from tether.server.ui import mount_ui
-from tether.storage.blobs import BlobStore
-from tether.storage.db import Database
-from tether.tracking.service import TrackingService
+from tether.services import Services, open_services
+from tether.tracking import routes as tracking_routes
 from tether.version import __version__
 
 API_PREFIX = "/api/v1"
 ENV_SETTINGS = "TETHER_SERVER_SETTINGS"
 """How ``tether server --workers N`` hands the same settings to each worker process."""
+
+DOMAINS: tuple[Domain, ...] = (tracking_routes.DOMAIN, auth_routes.DOMAIN, monitoring_routes.DOMAIN)
+"""Every domain whose declared endpoints the server mounts; each is an attribute of ``Services``."""
 
 log = logging.getLogger("tether.server")
 
@@ -53,13 +47,12 @@ def create_app(
     With ``auth`` every request but health, version and login must be signed in and is checked against
     the route's declared requirement (see ``tether.server.access``); without it, everything is allowed.
     """
-    database = Database(settings.db_url)
-    blobs = BlobStore(settings.blob_url, settings.blob_options)
+    services = open_services(settings, login_limits=login_limits)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        database.dispose()
+        services.close()
 
     app = FastAPI(
         title="tether",
@@ -70,34 +63,37 @@ def create_app(
         swagger_ui_oauth2_redirect_url=None,
         lifespan=lifespan,
     )
-    app.state.tracking = TrackingService(database, blobs)
-    app.state.auth = AuthService(database, login_limits=login_limits)
-    app.state.monitoring = MonitoringService(database, blobs, app.state.tracking)
+    app.state.services = services
+    app.state.guard = services.guard
+    app.state.scopes = scope_resolvers(services)
     app.state.auth_enabled = auth
     install_error_handlers(app)
     app.add_middleware(BodyLimit, limits=limits or RequestLimits())
     app.include_router(meta.router)
-    for router in (
-        experiments.router,
-        permissions.router,
-        runs.router,
-        artifacts.router,
-        sessions.router,
-        users.router,
-        tokens.router,
-        reports.router,
-    ):
-        app.include_router(router, prefix=API_PREFIX)
+    app.include_router(experiment_access.router, prefix=API_PREFIX)
+    for domain in DOMAINS:
+        mount(app, domain, getattr(services, domain.name), services.guard, API_PREFIX)
+    app.include_router(artifacts.router, prefix=API_PREFIX)
+    app.include_router(sessions.router, prefix=API_PREFIX)
     require_declared(app, documentation=[f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/docs"])
     if auth:
         document_security(app)
     mount_ui(app)  # last, and after the API's access check: public static files, never /api/ (see ui.py)
-    if auth and app.state.auth.count_users() == 0:
+    if auth and services.guard.count_users() == 0:
         log.warning(
             "authentication is on but there are no users yet: create the first admin on this store with "
             "'tether users create NAME --role admin'"
         )
     return app
+
+
+def scope_resolvers(services: Services) -> Resolvers:
+    """Every domain's way from an object's id to the experiment that governs it, bound to its service."""
+    resolvers = {}
+    for domain in DOMAINS:
+        service = getattr(services, domain.name)
+        resolvers.update({kind: getattr(service, method) for kind, method in domain.scopes.items()})
+    return resolvers
 
 
 def settings_to_env(settings: Settings, *, auth: bool = False) -> str:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from fastapi import Request, Response
 
+from tether.auth.guard import Guard
 from tether.auth.schemas import LoginSession, User
-from tether.auth.service import AuthService
 from tether.errors import Conflict, PermissionDenied, Unauthenticated
 
 SESSION_COOKIE = "tether_session"
@@ -42,7 +42,7 @@ class Caller:
         return self.user
 
 
-def identify(request: Request, auth: AuthService) -> Caller:
+def identify(request: Request, auth: Guard) -> Caller:
     """The signed-in caller of ``request``, or Unauthenticated; checks CSRF for cookie-borne writes."""
     header = request.headers.get("authorization")
     if header is not None:

@@ -1,4 +1,7 @@
-"""Dependency providers: the services a request works with."""
+"""Dependency providers for the hand-written routes: the services a request works with.
+
+Declared endpoints are bound to their service when mounted (``mount.py``) and need none of these.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +9,19 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from tether.auth.service import AuthService
-from tether.monitoring.service import MonitoringService
+from tether.auth.guard import Guard
 from tether.tracking.service import TrackingService
 
 
 def tracking_service(request: Request) -> TrackingService:
-    service: TrackingService = request.app.state.tracking
+    service: TrackingService = request.app.state.services.tracking
     return service
 
 
-def monitoring_service(request: Request) -> MonitoringService:
-    service: MonitoringService = request.app.state.monitoring
-    return service
-
-
-def auth_service(request: Request) -> AuthService:
-    service: AuthService = request.app.state.auth
-    return service
+def guard_service(request: Request) -> Guard:
+    guard: Guard = request.app.state.guard
+    return guard
 
 
 Tracking = Annotated[TrackingService, Depends(tracking_service)]
-Auth = Annotated[AuthService, Depends(auth_service)]
-Monitoring = Annotated[MonitoringService, Depends(monitoring_service)]
+Guarded = Annotated[Guard, Depends(guard_service)]

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from tether.errors import InvalidFilter, TetherError
+from tether.schemas import describe_errors
 
 log = logging.getLogger("tether.server")
 
@@ -58,11 +59,7 @@ async def _tether_error(request: Request, error: TetherError) -> JSONResponse:
 
 
 async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
-    problems = []
-    for item in error.errors()[:5]:
-        where = ".".join(str(part) for part in item.get("loc", ()) if part != "body") or "body"
-        problems.append(f"{where}: {item.get('msg', 'invalid')}")
-    return error_response(400, "INVALID_INPUT", "; ".join(problems) or "the request is invalid")
+    return error_response(400, "INVALID_INPUT", describe_errors(error.errors()))
 
 
 async def _http_error(request: Request, error: HTTPException) -> JSONResponse:

@@ -1,74 +1,57 @@
 """Files attached to runs, kept in the blob store under ``runs/<run_id>/artifacts/``.
 
-Every artifact path passes ``safe_key`` before it reaches the store; files are streamed both ways.
+Part of ``TrackingService`` (see service.py). Every artifact path passes ``safe_key`` before it reaches the
+store, and files are streamed both ways. Copying local files and folders in and out is the SDK's work
+(``tether.sdk.artifacts``), on top of these primitives, the same way in process and through a server.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import IO
 
 from tether.errors import InvalidInput, NotFound
 from tether.storage.blobs import BlobStore
+from tether.storage.db import Database
 from tether.storage.paths import join_key, safe_key
-from tether.tracking.schemas import ArtifactInfo
+from tether.tracking import rows
+from tether.tracking.previews import preview_table, table_format
+from tether.tracking.schemas import ArtifactInfo, TablePreview
 
 
 def artifact_root(run_id: str) -> str:
     return f"runs/{run_id}/artifacts"
 
 
-class RunArtifacts:
-    """Artifact operations on one blob store; run existence is the service's concern."""
+class Artifacts:
+    db: Database
+    blobs: BlobStore
 
-    def __init__(self, blobs: BlobStore) -> None:
-        self.blobs = blobs
+    def check_artifact_upload(self, run_id: str, artifact_path: str) -> str:
+        """Refuse an upload before its bytes are received: the run must be writable, the path safe."""
+        path = safe_key(artifact_path)
+        self._check_writable(run_id)
+        return path
 
-    def _key(self, run_id: str, path: str, *, allow_root: bool = False) -> str:
-        return join_key(artifact_root(run_id), safe_key(path, allow_root=allow_root))
+    def log_artifact_stream(self, run_id: str, stream: IO[bytes], artifact_path: str) -> ArtifactInfo:
+        """Store a binary stream as one artifact; returns its canonical path and size."""
+        relative = safe_key(artifact_path)
+        self._check_writable(run_id)
+        size = self.blobs.put_stream(stream, join_key(artifact_root(run_id), relative))
+        return ArtifactInfo(path=relative, is_dir=False, size=size)
 
-    def log_file(
-        self, run_id: str, local_path: str | os.PathLike[str], artifact_path: str | None = None
-    ) -> str:
-        """Store one local file under ``artifact_path/<file name>``; returns its artifact path."""
-        source = Path(local_path)
-        if not source.is_file():
-            raise InvalidInput(f"not a file: {source}")
-        target = safe_key(join_key(artifact_path or "", source.name))
-        self.blobs.put_file(source, join_key(artifact_root(run_id), target))
-        return target
-
-    def log_dir(
-        self, run_id: str, local_dir: str | os.PathLike[str], artifact_path: str | None = None
-    ) -> list[str]:
-        """Store every file below ``local_dir``, keeping the tree under ``artifact_path``."""
-        source = Path(local_dir)
-        if not source.is_dir():
-            raise InvalidInput(f"not a directory: {source}")
-        stored = []
-        for file in sorted(p for p in source.rglob("*") if p.is_file()):
-            relative = file.relative_to(source).as_posix()
-            target = safe_key(join_key(artifact_path or "", relative))
-            self.blobs.put_file(file, join_key(artifact_root(run_id), target))
-            stored.append(target)
-        return stored
-
-    def log_stream(self, run_id: str, stream: IO[bytes], artifact_path: str) -> int:
-        """Store a binary stream as one artifact; returns the number of bytes written."""
-        return self.blobs.put_stream(stream, self._key(run_id, artifact_path))
-
-    def list(self, run_id: str, path: str = "", *, recursive: bool = False) -> list[ArtifactInfo]:
+    def list_artifacts(self, run_id: str, path: str = "", recursive: bool = False) -> list[ArtifactInfo]:
         """The children of ``path`` (the root when empty), or everything below it, with sizes of files."""
         prefix = safe_key(path, allow_root=True)
-        entries = self.blobs.list(self._key(run_id, path, allow_root=True), recursive=recursive)
+        self._check_readable(run_id)
+        entries = self.blobs.list(self._key(run_id, prefix, allow_root=True), recursive=recursive)
         return [ArtifactInfo(path=join_key(prefix, e.path), is_dir=e.is_dir, size=e.size) for e in entries]
 
-    def info(self, run_id: str, path: str) -> ArtifactInfo:
+    def artifact_info(self, run_id: str, path: str) -> ArtifactInfo:
         """Size and kind of one artifact (a file or a directory)."""
         relative = safe_key(path)
+        self._check_readable(run_id)
         try:
             found = self.blobs.info(self._key(run_id, relative))
         except NotFound:
@@ -76,8 +59,10 @@ class RunArtifacts:
         return ArtifactInfo(path=relative, is_dir=found.is_dir, size=found.size)
 
     @contextlib.contextmanager
-    def open(self, run_id: str, path: str) -> Iterator[IO[bytes]]:
+    def open_artifact(self, run_id: str, path: str) -> Iterator[IO[bytes]]:
+        """A binary stream of one artifact file."""
         key = self._key(run_id, path)
+        self._check_readable(run_id)
         if self.blobs.is_dir(key):
             raise InvalidInput(f"{path!r} is a directory, not a file")
         if not self.blobs.exists(key):
@@ -85,27 +70,19 @@ class RunArtifacts:
         with self.blobs.open(key) as stream:
             yield stream
 
-    def download(self, run_id: str, path: str, destination: str | os.PathLike[str]) -> Path:
-        """Copy a file or a whole directory of artifacts into ``destination``; returns the local path."""
-        relative = safe_key(path, allow_root=True)
-        key = self._key(run_id, relative, allow_root=True)
-        out_dir = Path(destination)
-        if relative and not self.blobs.is_dir(key):
-            if not self.blobs.exists(key):
-                raise NotFound(f"run {run_id} has no artifact {path!r}")
-            out_dir.mkdir(parents=True, exist_ok=True)
-            target = out_dir / Path(relative).name
-            self.blobs.get_file(key, target)
-            return target
-        entries = self.blobs.list(key, recursive=True)
-        if relative and not entries:
-            raise NotFound(f"run {run_id} has no artifact {path!r}")
-        root = out_dir / Path(relative).name if relative else out_dir
-        for entry in entries:
-            if entry.is_dir:
-                continue
-            target = root / entry.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.blobs.get_file(join_key(key, entry.path), target)
-        root.mkdir(parents=True, exist_ok=True)
-        return root
+    def preview_artifact(self, run_id: str, path: str, max_rows: int = 100) -> TablePreview:
+        """The first rows of a tabular artifact, read without fetching the whole file."""
+        table_format(path)
+        with self.open_artifact(run_id, path) as stream:
+            return preview_table(stream, path, max_rows)
+
+    def _key(self, run_id: str, path: str, *, allow_root: bool = False) -> str:
+        return join_key(artifact_root(run_id), safe_key(path, allow_root=allow_root))
+
+    def _check_readable(self, run_id: str) -> None:
+        with self.db.read() as conn:
+            rows.run_row(conn, run_id)
+
+    def _check_writable(self, run_id: str) -> None:
+        with self.db.read() as conn:
+            rows.writable_run(conn, run_id)

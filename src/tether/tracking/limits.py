@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from tether.errors import InvalidInput
-from tether.types import MetricPoint
 
 if TYPE_CHECKING:
     from tether.tracking.chunks import Series
+    from tether.tracking.schemas import MetricColumns
 
 MAX_EXPERIMENT_NAME = 500
 MAX_RUN_NAME = 250
@@ -27,6 +27,7 @@ MAX_PARAMS_PER_CALL = 1000
 MAX_TAGS_PER_CALL = 1000
 MAX_METRICS_PER_CALL = 100_000
 MAX_PAGE_SIZE = 50_000
+MAX_PREVIEW_ROWS = 1000
 
 _KEY = re.compile(r"^[\w.\- /:]+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -69,8 +70,8 @@ def check_values(kind: str, values: Mapping[str, object], limit: int, max_count:
     return out
 
 
-def group_metric_points(points: Iterable[MetricPoint]) -> dict[str, Series]:
-    """Validate (key, value, step, timestamp) points and split them into one series per key.
+def group_metrics(columns: MetricColumns | None) -> dict[str, Series]:
+    """Validate metric columns and split them into one series per key.
 
     The type checks run in C (``array`` conversions), so validating 100,000 points costs milliseconds:
     values must be real numbers (NaN and ±inf included), steps 64-bit integers, timestamps non-negative.
@@ -79,16 +80,17 @@ def group_metric_points(points: Iterable[MetricPoint]) -> dict[str, Series]:
 
     from tether.tracking.chunks import Series
 
-    batch = points if isinstance(points, (list, tuple)) else list(points)
-    if not batch:
+    if columns is None or not columns.keys:
         return {}
-    if len(batch) > MAX_METRICS_PER_CALL:
-        raise InvalidInput(f"{len(batch)} metric points in one call; the limit is {MAX_METRICS_PER_CALL}")
+    keys = columns.keys
+    if len(keys) > MAX_METRICS_PER_CALL:
+        raise InvalidInput(f"{len(keys)} metric points in one call; the limit is {MAX_METRICS_PER_CALL}")
+    if not len(keys) == len(columns.values) == len(columns.steps) == len(columns.timestamps):
+        raise InvalidInput("metric keys, values, steps and timestamps must have the same length")
     try:
-        keys, values, steps, stamps = zip(*batch, strict=True)
-        value_array = np.frombuffer(array("d", values), dtype=np.float64)
-        step_array = np.frombuffer(array("q", steps), dtype=np.int64)
-        stamp_array = np.frombuffer(array("q", stamps), dtype=np.int64)
+        value_array = np.frombuffer(array("d", columns.values), dtype=np.float64)
+        step_array = np.frombuffer(array("q", columns.steps), dtype=np.int64)
+        stamp_array = np.frombuffer(array("q", columns.timestamps), dtype=np.int64)
         unique = dict.fromkeys(keys)
     except (TypeError, ValueError, OverflowError) as error:
         raise InvalidInput(

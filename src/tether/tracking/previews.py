@@ -11,12 +11,12 @@ import math
 from typing import IO, TYPE_CHECKING, Any
 
 from tether.errors import InvalidInput
+from tether.tracking.limits import MAX_PREVIEW_ROWS
 from tether.tracking.schemas import TablePreview
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-MAX_PREVIEW_ROWS = 1000
 _FORMATS = {".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet"}
 
 

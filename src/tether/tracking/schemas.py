@@ -1,27 +1,28 @@
-"""Data shapes of the tracking domain, shared by the service, the clients and (later) the server.
+"""Data shapes of the tracking domain, shared by the service, the clients and the server.
 
-Write shapes (``*Create``) reject unknown fields; read shapes are frozen and ignore extra fields so an
-older client can read a newer server's answers.
+Built on the shared bases of ``tether.schemas``: write and query shapes reject unknown fields; read
+shapes are frozen and ignore extra fields so an older client can read a newer server's answers.
 """
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from collections.abc import Sequence
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, model_validator
 
-from tether.types import LifecycleStage, RunStatus, ViewType
-
-T = TypeVar("T")
-
-
-class ReadModel(BaseModel):
-    # JSON has no NaN or infinity: they travel as the strings "NaN", "Infinity" and "-Infinity".
-    model_config = ConfigDict(frozen=True, extra="ignore", ser_json_inf_nan="strings")
+from tether.errors import InvalidInput
+from tether.schemas import QueryModel, ReadModel, WriteModel
+from tether.tracking.limits import MAX_PREVIEW_ROWS
+from tether.types import LifecycleStage, MetricPoint, RunStatus, ViewType
 
 
-class WriteModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def _as_text(value: object) -> object:
+    return value if isinstance(value, str) or value is None else str(value)
+
+
+Text = Annotated[str, BeforeValidator(_as_text)]
+"""A param or tag value: any value is logged as its text, as the service stores it."""
 
 
 class Experiment(ReadModel):
@@ -67,13 +68,6 @@ class ArtifactInfo(ReadModel):
     size: int | None = None
 
 
-class Page(ReadModel, Generic[T]):
-    """One page of results; pass ``next_page_token`` back to get the next one (None: no more)."""
-
-    items: list[T]
-    next_page_token: str | None = None
-
-
 class ExperimentCreate(WriteModel):
     name: str
     tags: dict[str, str] = Field(default_factory=dict)
@@ -82,10 +76,10 @@ class ExperimentCreate(WriteModel):
 class RunCreate(WriteModel):
     experiment_id: str = "0"
     run_name: str | None = None
+    tags: dict[str, Text] = Field(default_factory=dict)
+    parent_run_id: str | None = None
     start_time: int | None = None
     user_id: str | None = None
-    parent_run_id: str | None = None
-    tags: dict[str, str] = Field(default_factory=dict)
 
 
 class RunUpdate(WriteModel):
@@ -129,7 +123,7 @@ class TablePreview(ReadModel):
 
 
 class ExperimentRename(WriteModel):
-    name: str
+    new_name: str = Field(alias="name")
 
 
 class TagWrite(WriteModel):
@@ -158,11 +152,23 @@ class MetricColumns(WriteModel):
             raise ValueError("keys, values, steps and timestamps must have the same length")
         return self
 
+    @classmethod
+    def of(cls, points: Sequence[MetricPoint]) -> MetricColumns:
+        """Columns of (key, value, step, timestamp) points, unchecked: the service checks them once."""
+        if not points:
+            return cls.model_construct(keys=[], values=[], steps=[], timestamps=[])
+        try:
+            keys, values, steps, stamps = (list(c) for c in zip(*points, strict=True))
+        except (TypeError, ValueError) as error:
+            shape = "a metric point must be (key, number, integer step, integer timestamp)"
+            raise InvalidInput(f"{shape}: {error}") from error
+        return cls.model_construct(keys=keys, values=values, steps=steps, timestamps=stamps)
+
 
 class LogBatchRequest(WriteModel):
     metrics: MetricColumns | None = None
-    params: dict[str, str] = Field(default_factory=dict)
-    tags: dict[str, str] = Field(default_factory=dict)
+    params: dict[str, Text] = Field(default_factory=dict)
+    tags: dict[str, Text] = Field(default_factory=dict)
 
 
 class MetricHistory(ReadModel):
@@ -186,3 +192,43 @@ class SearchRunsRequest(WriteModel):
 def metrics_of(history: MetricHistory) -> list[Metric]:
     columns = (history.steps, history.timestamps, history.values)
     return [Metric(key=history.key, step=s, timestamp=t, value=v) for s, t, v in zip(*columns, strict=True)]
+
+
+# --- query strings of the REST API ------------------------------------------------------------------------
+
+
+class ExperimentsQuery(QueryModel):
+    view: ViewType = "active"
+    max_results: int = Field(1000, ge=1)
+    page_token: str | None = None
+
+
+class ExperimentNameQuery(QueryModel):
+    name: str = Field(max_length=500)
+
+
+class TagKeyQuery(QueryModel):
+    key: str = Field(max_length=250)
+
+
+class MetricSeriesQuery(QueryModel):
+    """``min_step``/``max_step`` limit the range, ``max_points`` reduces what is left."""
+
+    key: str = Field(max_length=250)
+    max_points: int | None = None
+    min_step: int | None = None
+    max_step: int | None = None
+
+
+class ArtifactPathQuery(QueryModel):
+    path: str = Field(max_length=1024)
+
+
+class ArtifactListQuery(QueryModel):
+    path: str = Field("", max_length=1024)
+    recursive: bool = False
+
+
+class PreviewQuery(QueryModel):
+    path: str = Field(max_length=1024)
+    max_rows: int = Field(100, ge=1, le=MAX_PREVIEW_ROWS)

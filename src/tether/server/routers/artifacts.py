@@ -1,4 +1,7 @@
-"""Run artifacts over HTTP: streamed uploads and downloads (with byte ranges), and listings.
+"""Run artifacts over HTTP: streamed uploads and downloads (with byte ranges).
+
+Listings, file info and previews are declared endpoints (``tracking/routes.py``); these two stream, so
+they are written by hand, as the remote client's side of them is (``client/remote.py``).
 
 Paths arrive already percent-decoded by the HTTP server; the service passes every one through the blob
 store's single path-safety check, so an encoded ``..`` is refused like a plain one.
@@ -13,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -21,42 +24,16 @@ from tether.errors import InvalidInput
 from tether.server.access import EDIT_RUN, READ_RUN
 from tether.server.deps import Tracking
 from tether.server.errors import error_response
-from tether.server.responses import json_of, json_of_value
-from tether.tracking.previews import MAX_PREVIEW_ROWS
-from tether.tracking.schemas import ArtifactInfo, TablePreview
+from tether.server.responses import json_of
+from tether.server.routing import StrictJSONRoute
+from tether.tracking.schemas import ArtifactInfo
 from tether.tracking.service import TrackingService
 
-router = APIRouter(prefix="/runs/{run_id}", tags=["artifacts"])
+router = APIRouter(prefix="/runs/{run_id}", tags=["artifacts"], route_class=StrictJSONRoute)
 
 CHUNK = 1024 * 1024
 SPOOL_IN_MEMORY = 8 * 1024 * 1024
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-
-
-@router.get("/artifact-info", response_model=ArtifactInfo, dependencies=[Depends(READ_RUN)])
-def artifact_info(run_id: str, path: Annotated[str, Query(max_length=1024)], tracking: Tracking) -> Response:
-    return json_of(tracking.artifact_info(run_id, path))
-
-
-@router.get("/artifact-preview", response_model=TablePreview, dependencies=[Depends(READ_RUN)])
-def preview_artifact(
-    run_id: str,
-    path: Annotated[str, Query(max_length=1024)],
-    tracking: Tracking,
-    max_rows: Annotated[int, Query(ge=1, le=MAX_PREVIEW_ROWS)] = 100,
-) -> Response:
-    """The first rows of a CSV, TSV or Parquet artifact as a table."""
-    return json_of(tracking.preview_artifact(run_id, path, max_rows))
-
-
-@router.get("/artifacts", response_model=list[ArtifactInfo], dependencies=[Depends(READ_RUN)])
-def list_artifacts(
-    run_id: str,
-    tracking: Tracking,
-    path: Annotated[str, Query(max_length=1024)] = "",
-    recursive: bool = False,
-) -> Response:
-    return json_of_value(tracking.list_artifacts(run_id, path, recursive), list[ArtifactInfo])
 
 
 @router.put(
@@ -69,8 +46,8 @@ async def upload_artifact(run_id: str, path: str, request: Request, tracking: Tr
         async for chunk in request.stream():
             spool.write(chunk)
         spool.seek(0)
-        size = await run_in_threadpool(tracking.log_artifact_stream, run_id, spool, checked)
-    return json_of(ArtifactInfo(path=checked, is_dir=False, size=size), status_code=201)
+        stored = await run_in_threadpool(tracking.log_artifact_stream, run_id, spool, checked)
+    return json_of(stored, status_code=201)
 
 
 @router.get("/artifacts/{path:path}", response_class=StreamingResponse, dependencies=[Depends(READ_RUN)])

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from tether.server.access import PUBLIC
+from tether.server.access import PUBLIC_ROUTE
 from tether.version import __version__
 
-router = APIRouter(tags=["meta"], dependencies=[Depends(PUBLIC)])
+router = APIRouter(tags=["meta"], dependencies=[Depends(PUBLIC_ROUTE)])
 
 
 @router.get("/health")

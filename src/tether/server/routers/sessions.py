@@ -9,16 +9,17 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from tether.auth.schemas import LoginRequest, LoginResult, Me, PasswordChange
 from tether.errors import Conflict
-from tether.server.access import PUBLIC, SignedIn
+from tether.server.access import PUBLIC_ROUTE, SignedIn
 from tether.server.credentials import clear_session_cookie, client_address, set_session_cookie
-from tether.server.deps import Auth
+from tether.server.deps import Guarded
 from tether.server.responses import json_of, no_content
+from tether.server.routing import StrictJSONRoute
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"], route_class=StrictJSONRoute)
 
 
-@router.post("/login", response_model=LoginResult, dependencies=[Depends(PUBLIC)])
-def login(body: LoginRequest, request: Request, auth: Auth) -> Response:
+@router.post("/login", response_model=LoginResult, dependencies=[Depends(PUBLIC_ROUTE)])
+def login(body: LoginRequest, request: Request, auth: Guarded) -> Response:
     """Check a password; failed attempts are limited per username and per address (429, Retry-After)."""
     if not request.app.state.auth_enabled:
         raise Conflict("this server runs without --auth; there is nothing to sign in to")
@@ -31,7 +32,7 @@ def login(body: LoginRequest, request: Request, auth: Auth) -> Response:
 
 
 @router.post("/logout", status_code=204)
-def logout(caller: SignedIn, auth: Auth) -> Response:
+def logout(caller: SignedIn, auth: Guarded) -> Response:
     """End the browser session (an API token stays valid: revoke it with DELETE /tokens/{id})."""
     if caller.session is not None:
         auth.logout(caller.session)
@@ -48,7 +49,7 @@ def me(caller: SignedIn, request: Request) -> Response:
 
 
 @router.post("/password", status_code=204)
-def change_password(body: PasswordChange, request: Request, caller: SignedIn, auth: Auth) -> Response:
+def change_password(body: PasswordChange, request: Request, caller: SignedIn, auth: Guarded) -> Response:
     """Change one's own password; it ends every browser session of the user. Wrong current passwords
     count as failed logins (429 with Retry-After past the limit)."""
     auth.change_password(

@@ -1,4 +1,5 @@
-"""Run artifacts through the service, on local disk and on S3; path tricks are refused."""
+"""Run artifacts through the service and the SDK's copying on top of it, on local disk and on S3; path
+tricks are refused."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tether.errors import Conflict, InvalidInput, NotFound, UnsafePath
+from tether.sdk import artifacts
 from tether.storage.blobs import BlobStore
 from tether.storage.db import Database
 from tether.tracking.service import TrackingService
@@ -34,9 +36,9 @@ def test_log_list_open_download(service: TrackingService, tmp_path: Path) -> Non
     source = tmp_path / "src"
     source.mkdir()
     make_tree(source)
-    assert service.log_artifact(run, source / "a.txt") == "a.txt"
-    assert service.log_artifact(run, source / "a.txt", "copies") == "copies/a.txt"
-    assert service.log_artifacts(run, source / "sub", "tree") == ["tree/b.csv", "tree/deeper/c.bin"]
+    assert artifacts.upload_file(service, run, source / "a.txt") == "a.txt"
+    assert artifacts.upload_file(service, run, source / "a.txt", "copies") == "copies/a.txt"
+    assert artifacts.upload_dir(service, run, source / "sub", "tree") == ["tree/b.csv", "tree/deeper/c.bin"]
     service.log_artifact_stream(run, io.BytesIO(b"{}"), "meta/info.json")
 
     root = service.list_artifacts(run)
@@ -51,10 +53,10 @@ def test_log_list_open_download(service: TrackingService, tmp_path: Path) -> Non
         assert stream.read() == b"x,y\n1,2\n"
 
     out = tmp_path / "out"
-    assert service.download_artifacts(run, "a.txt", out).read_text() == "alpha"
-    tree = service.download_artifacts(run, "tree", out)
+    assert artifacts.download(service, run, "a.txt", out).read_text() == "alpha"
+    tree = artifacts.download(service, run, "tree", out)
     assert (tree / "deeper" / "c.bin").read_bytes() == (source / "sub" / "deeper" / "c.bin").read_bytes()
-    everything = service.download_artifacts(run, "", tmp_path / "all")
+    everything = artifacts.download(service, run, "", tmp_path / "all")
     assert sorted(str(p.relative_to(everything)) for p in everything.rglob("*") if p.is_file()) == [
         "a.txt",
         "copies/a.txt",
@@ -71,7 +73,7 @@ def test_missing_artifacts(service: TrackingService, tmp_path: Path) -> None:
     with pytest.raises(NotFound), service.open_artifact(run, "nope.txt"):
         pass
     with pytest.raises(NotFound):
-        service.download_artifacts(run, "nope.txt", tmp_path)
+        artifacts.download(service, run, "nope.txt", tmp_path)
     service.log_artifact_stream(run, io.BytesIO(b"1"), "dir/f")
     with pytest.raises(InvalidInput, match="is a directory"), service.open_artifact(run, "dir"):
         pass
@@ -105,7 +107,7 @@ def test_path_tricks_are_refused_and_nothing_is_written(
     with pytest.raises(UnsafePath), service.open_artifact(run, path):
         pass
     with pytest.raises(UnsafePath):
-        service.download_artifacts(run, path, tmp_path / "d")
+        artifacts.download(service, run, path, tmp_path / "d")
     assert [a.path for a in service.list_artifacts(run)] == ["keep.txt"]
 
 
@@ -113,11 +115,11 @@ def test_artifact_path_argument_is_checked_too(service: TrackingService, tmp_pat
     run = service.create_run().run_id
     (tmp_path / "f.txt").write_text("x")
     with pytest.raises(UnsafePath):
-        service.log_artifact(run, tmp_path / "f.txt", "../../outside")
+        artifacts.upload_file(service, run, tmp_path / "f.txt", "../../outside")
     with pytest.raises(InvalidInput, match="not a file"):
-        service.log_artifact(run, tmp_path / "missing.txt")
+        artifacts.upload_file(service, run, tmp_path / "missing.txt")
     with pytest.raises(InvalidInput, match="not a directory"):
-        service.log_artifacts(run, tmp_path / "f.txt")
+        artifacts.upload_dir(service, run, tmp_path / "f.txt")
     assert service.list_artifacts(run) == []
 
 
@@ -134,9 +136,9 @@ def test_large_file_is_streamed(service: TrackingService, tmp_path: Path) -> Non
     with open(big, "wb") as out:
         for _ in range(24):
             out.write(os.urandom(1024 * 1024))
-    service.log_artifact(run, big)
+    artifacts.upload_file(service, run, big)
     assert service.list_artifacts(run)[0].size == 24 * 1024 * 1024
-    copy = service.download_artifacts(run, "big.bin", tmp_path / "dl")
+    copy = artifacts.download(service, run, "big.bin", tmp_path / "dl")
     assert copy.stat().st_size == big.stat().st_size
     with open(big, "rb") as a, open(copy, "rb") as b:
         assert a.read() == b.read()
