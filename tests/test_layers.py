@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src"
-FOUNDATION = ("tether.errors", "tether.refs", "tether.config", "tether.types", "tether.version")
+FOUNDATION = (
+    "tether.errors",
+    "tether.refs",
+    "tether.config",
+    "tether.types",
+    "tether.version",
+    "tether.catalog",
+)
 DOMAINS = ("auth", "tracking", "models", "registry", "data", "monitoring", "pipelines", "serving")
 
 
