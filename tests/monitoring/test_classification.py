@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from sklearn import metrics as sk
 
-from tether.monitoring import curves
-from tether.monitoring.classification import ClassificationPerformance
-from tether.monitoring.mapping import ColumnMapping
+from tether.monitoring.data.mapping import ColumnMapping
+from tether.monitoring.metrics import curves
+from tether.monitoring.metrics.classification import ClassificationPerformance
 from tether.monitoring.report import Report
 from tether.monitoring.results import Curve, Matrix, MetricResult, NotComputed
 

@@ -13,9 +13,10 @@ from pydantic import ValidationError
 
 from tether import monitoring as mon
 from tether.errors import InvalidData, InvalidInput
-from tether.monitoring.metric import metric_from_settings
+from tether.monitoring.data.sources import Dataset
+from tether.monitoring.metrics.base import metric_from_settings
+from tether.monitoring.metrics.drift import ColumnSettings
 from tether.monitoring.results import Distribution, MetricResult, NotComputed, Table
-from tether.monitoring.sources import Dataset
 
 SHIFTED = ["num_0", "num_1", "cat_0"]
 
@@ -92,7 +93,7 @@ def test_settings_per_report_kind_and_column() -> None:
         columns=["num_0", "num_2", "cat_0"],
         stattest="psi",
         threshold=0.2,
-        per_kind={"categorical": mon.drift.ColumnSettings(stattest="chisquare")},
+        per_kind={"categorical": ColumnSettings(stattest="chisquare")},
         per_column={"num_2": {"stattest": "ks", "threshold": 0.01}},  # type: ignore[dict-item]
     )
     rows = table_rows(drift(mon.Report([spec]).run(reference=reference, current=current)))
@@ -233,7 +234,7 @@ def test_saved_profile_gives_the_report_of_the_raw_reference(tmp_path: Path) -> 
 def test_profile_stands_in_only_for_metrics_that_read_summaries(tmp_path: Path) -> None:
     reference = frame(500, 1, False)
     profile = mon.summarize(reference, target="churned")
-    dataset = profile.as_dataset()
+    dataset = Dataset.of(profile, "reference")
     with pytest.raises(InvalidData, match="saved profile"):
         next(dataset.batches())
 

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from tether import monitoring as mon
-from tether.monitoring.html import render_html
-from tether.monitoring.results import Distribution, MetricResult, NotComputed, ReportResult
+from tether.monitoring.documents import ReportResult, render_html
+from tether.monitoring.results import Distribution, MetricResult, NotComputed
 
 EVIL = "<script>alert(1)</script>"
 

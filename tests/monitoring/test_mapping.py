@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from tether.errors import InvalidData, InvalidInput
-from tether.monitoring.mapping import ColumnMapping, missing_columns, resolve
-from tether.monitoring.sources import Dataset
+from tether.monitoring.data.mapping import ColumnMapping, missing_columns, resolve
+from tether.monitoring.data.sources import Dataset
 
 
 def data(frame: pd.DataFrame, name: str = "reference") -> Dataset:

@@ -10,14 +10,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tether.monitoring.context import Context
-from tether.monitoring.mapping import ColumnMapping, resolve
-from tether.monitoring.metric import compute
-from tether.monitoring.quality import DataQuality
+from tether.monitoring.data.mapping import ColumnMapping, resolve
+from tether.monitoring.data.sources import Dataset
+from tether.monitoring.data.tallies import Frequencies, Moments
+from tether.monitoring.metrics.base import compute
+from tether.monitoring.metrics.context import Context
+from tether.monitoring.metrics.quality import DataQuality
 from tether.monitoring.report import Report
 from tether.monitoring.results import Matrix, MetricResult, NotComputed, Table
-from tether.monitoring.sources import Dataset
-from tether.monitoring.tallies import Frequencies, Moments
 
 
 def _frames(n: int = 3000) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sklearn import metrics as sk
 
-from tether.monitoring.regression import RegressionPerformance
+from tether.monitoring.metrics.regression import RegressionPerformance
 from tether.monitoring.report import Report
 from tether.monitoring.results import Distribution, MetricResult, NotComputed
 

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tether.errors import InvalidData
-from tether.monitoring.sources import Dataset, as_float
+from tether.monitoring.data.sources import Dataset, as_float
 
 
 def test_pandas_and_arrow_are_one_batch_source() -> None:

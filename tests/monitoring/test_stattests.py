@@ -14,13 +14,14 @@ from scipy.spatial import distance
 
 from tether.errors import InvalidData, InvalidInput
 from tether.monitoring import stattests
-from tether.monitoring.column_drift import observed
-from tether.monitoring.sources import Dataset
+from tether.monitoring.data.sources import Dataset
+from tether.monitoring.data.summaries import SummaryKind
+from tether.monitoring.data.summarize import summarize_columns
+from tether.monitoring.metrics.column_drift import observed
 from tether.monitoring.stattests import binning
 from tether.monitoring.stattests.base import CategoricalData, NumericData, StatTest
 from tether.monitoring.stattests.jensenshannon import jensen_shannon
 from tether.monitoring.stattests.wasserstein import wasserstein_distance
-from tether.monitoring.summaries import SummaryKind, summarize_columns
 
 
 def observe(reference: object, current: object, kind: SummaryKind = "numeric") -> stattests.ColumnData:

@@ -7,7 +7,16 @@ from tests.support import unique
 
 import tether as tt
 from tether.errors import InvalidInput, NotFound
-from tether.monitoring.results import Distribution, MetricResult, NotComputed, ReportResult, Table, Value
+from tether.monitoring.documents import ReportResult, SuiteOutcome
+from tether.monitoring.results import (
+    Distribution,
+    MetricResult,
+    NotComputed,
+    Status,
+    Table,
+    TestOutcome,
+    Value,
+)
 
 
 def a_report(drifted: bool = True, share: float = 0.4) -> ReportResult:
@@ -28,15 +37,19 @@ def a_report(drifted: bool = True, share: float = 0.4) -> ReportResult:
 
 
 def a_suite(passed: bool) -> dict[str, object]:
-    tests = [{"name": "drift", "status": "pass" if passed else "fail"}]
-    summary = {"passed": int(passed), "failed": int(not passed), "errors": 0}
-    return {
-        "kind": "suite",
-        "passed": passed,
-        "summary": summary,
-        "tests": tests,
-        "report": a_report().as_dict(),
-    }
+    status: Status = "pass" if passed else "fail"
+    test = TestOutcome(
+        test="DriftedColumnsShare",
+        name="Share of drifted columns",
+        settings={"type": "DriftedColumnsShare", "lt": 0.3},
+        figure="share_of_drifted_columns",
+        condition="< 0.3",
+        status=status,
+        value=0.4,
+        message="share_of_drifted_columns = 0.4",
+    )
+    summary = {"pass": int(passed), "fail": int(not passed), "error": 0, "total": 1}
+    return SuiteOutcome(tests=[test], summary=summary, passed=passed, report=a_report()).as_dict()
 
 
 @pytest.fixture
@@ -52,7 +65,7 @@ def test_reports_are_stored_with_a_run_and_listed(client: tt.Client) -> None:
         suite = tt.log_report(a_suite(passed=False), name="gate")
     assert stored.subject == f"run:{run.run_id}" and stored.kind == "report" and stored.status is None
     assert stored.summary == {"dataset_drift": True, "share_of_drifted_columns": 0.4, "current_rows": 12}
-    assert (suite.kind, suite.status, suite.summary["failed"]) == ("suite", "fail", 1)
+    assert (suite.kind, suite.status, suite.summary["fail"]) == ("suite", "fail", 1)
     experiment_id = client.get_experiment_by_name(experiment).experiment_id
     listed = client.monitoring.list_reports(experiment_id=experiment_id).items
     assert [r.report_id for r in listed] == [suite.report_id, stored.report_id]

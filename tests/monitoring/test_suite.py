@@ -10,8 +10,8 @@ import pytest
 
 from tether import monitoring as mon
 from tether.errors import InvalidInput
-from tether.monitoring.conditions import Condition, Reference
-from tether.monitoring.suite_files import load_suite, parse_suite
+from tether.monitoring.suites.conditions import Condition, Reference
+from tether.monitoring.suites.files import load_suite, parse_suite
 
 
 def _frames() -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -9,18 +9,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tether.monitoring.sources import Dataset
-from tether.monitoring.summaries import (
-    SAMPLE_ROWS,
+from tether.monitoring.data.sampling import SAMPLE_ROWS, row_keys
+from tether.monitoring.data.sources import Dataset
+from tether.monitoring.data.summaries import (
     Bins,
     CategoricalSummary,
     DatasetSummary,
     NumericSummary,
     SummaryKind,
-    _Binner,
-    row_keys,
-    summarize_columns,
 )
+from tether.monitoring.data.summarize import _Binner, summarize_columns
 
 KINDS: dict[str, SummaryKind] = {
     "x": "numeric",

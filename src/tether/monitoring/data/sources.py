@@ -18,13 +18,12 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from tether.errors import InvalidData
+from tether.monitoring.data.profile import ReferenceProfile
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from tether.monitoring.profile import ReferenceProfile
-
-DataLike = Union["pd.DataFrame", pa.Table, str, Path, "Dataset", "ReferenceProfile"]
+DataLike = Union["pd.DataFrame", pa.Table, str, Path, "Dataset", ReferenceProfile]
 """What a report accepts as reference or current data (a saved profile stands in for a reference)."""
 
 DEFAULT_BATCH_ROWS = 65_536
@@ -57,12 +56,10 @@ class Dataset:
     @classmethod
     def of(cls, data: DataLike, name: str, batch_rows: int = DEFAULT_BATCH_ROWS) -> Dataset:
         """Wrap ``data``; a path is opened lazily as Parquet (only its footer is read here)."""
-        from tether.monitoring.profile import ReferenceProfile
-
         if isinstance(data, Dataset):
             return data
         if isinstance(data, ReferenceProfile):
-            return data.as_dataset(name)
+            return cls(name, data.schema, data.num_rows, profile=data)
         if isinstance(data, pa.Table):
             return cls(name, data.schema, data.num_rows, table=data, batch_rows=batch_rows)
         if isinstance(data, (str, Path)):

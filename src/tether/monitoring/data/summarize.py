@@ -1,59 +1,37 @@
-"""Per-column summaries built batch by batch: counts, missing values, min/max, histograms on bins fixed
-from the reference, category counts and a capped sample of exact values.
+"""Building summaries from a dataset, batch by batch, and a saved reference profile from raw data.
 
 Everything here is exact integer counting or a choice that does not depend on how rows are split into
 batches (the sample keeps the rows whose index hashes lowest), so summarising a Parquet file 1,000 rows
-at a time gives the same summary as summarising the frame in memory. Summaries of the same bins merge,
-and serialise to JSON, so a reference is summarised once and compared with many current batches.
+at a time gives the same summary as summarising the frame in memory.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+import time
+from collections.abc import Mapping
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tether.monitoring.sampling import SAMPLE_ROWS, KeyedSample, Keys, row_keys
-from tether.monitoring.sources import Dataset, as_float
-from tether.monitoring.stattests.base import Counts, Floats, Label
+from tether.monitoring.data.mapping import ColumnMapping, ResolvedMapping, countable, resolve
+from tether.monitoring.data.profile import ReferenceProfile
+from tether.monitoring.data.sampling import SAMPLE_ROWS, KeyedSample, Keys, row_keys
+from tether.monitoring.data.sources import DEFAULT_BATCH_ROWS, DataLike, Dataset, as_float
+from tether.monitoring.data.summaries import (
+    Bins,
+    CategoricalSummary,
+    ColumnSummary,
+    DatasetSummary,
+    NumericSummary,
+    SummaryKind,
+    pick_known,
+)
+from tether.monitoring.stattests.base import Floats, Label
 
-FINE_BINS = 200
-"""Quantile bins of the reference that numeric counts are kept on."""
-COARSE_BINS = 10
-"""Wider quantile bins (a subset of the fine edges) that share-based tests (PSI, KL…) compare."""
-
-SummaryKind = Literal["numeric", "categorical", "text", "datetime"]
 _SECONDS = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}
-
-
-@dataclass(frozen=True)
-class Bins:
-    """Fine bin edges of a numeric column (from the reference) and the indices of the coarse edges."""
-
-    edges: Floats
-    coarse: npt.NDArray[np.intp]
-
-    @classmethod
-    def from_sample(cls, values: Floats, minimum: float, maximum: float, whole: bool = False) -> Bins:
-        """Quantiles of reference values, with the exact minimum and maximum at the ends.
-
-        Quantiles are taken as values (never interpolated), so ties land on edges; when the column is kept
-        whole every distinct value is an edge, which makes the reference's CDF exact at every edge.
-        """
-        if values.size == 0:
-            values = np.array([minimum, maximum])
-        quantiles = np.quantile(values, np.linspace(0.0, 1.0, FINE_BINS + 1), method="inverted_cdf")
-        quantiles[0], quantiles[-1] = minimum, maximum
-        quantiles = np.maximum.accumulate(quantiles)
-        edges = np.unique(np.concatenate([values, [minimum, maximum]]) if whole else quantiles)
-        coarse = np.unique(np.searchsorted(edges, quantiles[:: FINE_BINS // COARSE_BINS]))
-        return cls(edges, coarse.astype(np.intp))
 
 
 class _Binner:
@@ -88,158 +66,6 @@ class _Binner:
             found[wrong] = np.searchsorted(self.edges, values[wrong], side="right")
             left = self.bounds[found]
         return found, left
-
-
-@dataclass(frozen=True)
-class NumericSummary:
-    """A numeric column (datetimes as epoch seconds, text as lengths in characters)."""
-
-    kind: SummaryKind
-    rows: int
-    missing: int
-    minimum: float | None
-    maximum: float | None
-    bins: Bins | None
-    counts: Counts
-    atoms: Counts
-    sample_keys: Keys
-    sample_values: Floats
-    whole: bool
-    """Whether ``sample_values`` holds every non-missing value."""
-    below: KeyedSample = field(default_factory=KeyedSample)
-    """Values below the first edge (all of them up to ``SAMPLE_ROWS``): how far beyond the reference's range
-    current values lie is read from them, never guessed from the extreme value."""
-    above: KeyedSample = field(default_factory=KeyedSample)
-    """Values above the last edge, likewise."""
-
-    @property
-    def present(self) -> int:
-        return self.rows - self.missing
-
-    def merge(self, other: NumericSummary) -> NumericSummary:
-        """The summary of both row sets; both must be on the same bins."""
-        if self.bins is None or other.bins is None or not np.array_equal(self.bins.edges, other.bins.edges):
-            raise ValueError("only summaries on the same bins can be merged")
-        sample = KeyedSample(self.sample_keys, self.sample_values).merged(
-            KeyedSample(other.sample_keys, other.sample_values)
-        )
-        rows = self.rows + other.rows
-        return NumericSummary(
-            kind=self.kind,
-            rows=rows,
-            missing=self.missing + other.missing,
-            minimum=_pick(min, self.minimum, other.minimum),
-            maximum=_pick(max, self.maximum, other.maximum),
-            bins=self.bins,
-            counts=self.counts + other.counts,
-            atoms=self.atoms + other.atoms,
-            sample_keys=sample.keys,
-            sample_values=sample.values,
-            whole=self.whole and other.whole and self.present + other.present <= SAMPLE_ROWS,
-            below=self.below.merged(other.below),
-            above=self.above.merged(other.above),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "rows": self.rows,
-            "missing": self.missing,
-            "minimum": self.minimum,
-            "maximum": self.maximum,
-            "edges": None if self.bins is None else self.bins.edges.tolist(),
-            "coarse": None if self.bins is None else self.bins.coarse.tolist(),
-            "counts": self.counts.tolist(),
-            "atoms": self.atoms.tolist(),
-            "sample_keys": self.sample_keys.tolist(),
-            "sample_values": self.sample_values.tolist(),
-            "whole": self.whole,
-            "below": self.below.to_dict(),
-            "above": self.above.to_dict(),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> NumericSummary:
-        bins = None
-        if data["edges"] is not None:
-            bins = Bins(np.asarray(data["edges"], np.float64), np.asarray(data["coarse"], np.intp))
-        return cls(
-            kind=data["kind"],
-            rows=int(data["rows"]),
-            missing=int(data["missing"]),
-            minimum=data["minimum"],
-            maximum=data["maximum"],
-            bins=bins,
-            counts=np.asarray(data["counts"], np.int64),
-            atoms=np.asarray(data["atoms"], np.int64),
-            sample_keys=np.asarray(data["sample_keys"], np.uint64),
-            sample_values=np.asarray(data["sample_values"], np.float64),
-            whole=bool(data["whole"]),
-            below=KeyedSample.from_dict(data.get("below")),
-            above=KeyedSample.from_dict(data.get("above")),
-        )
-
-
-@dataclass(frozen=True)
-class CategoricalSummary:
-    """Counts per category (most frequent first); missing values are nulls and NaN."""
-
-    rows: int
-    missing: int
-    labels: list[Label]
-    counts: Counts
-    kind: SummaryKind = "categorical"
-
-    @property
-    def present(self) -> int:
-        return self.rows - self.missing
-
-    def merge(self, other: CategoricalSummary) -> CategoricalSummary:
-        totals: dict[Label, int] = dict(zip(self.labels, self.counts.tolist(), strict=True))
-        for label, count in zip(other.labels, other.counts.tolist(), strict=True):
-            totals[label] = totals.get(label, 0) + count
-        ordered = sorted(totals.items(), key=lambda item: (-item[1], str(item[0])))
-        return CategoricalSummary(
-            rows=self.rows + other.rows,
-            missing=self.missing + other.missing,
-            labels=[label for label, _ in ordered],
-            counts=np.array([count for _, count in ordered], np.int64),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "rows": self.rows,
-            "missing": self.missing,
-            "labels": self.labels,
-            "counts": self.counts.tolist(),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> CategoricalSummary:
-        return cls(
-            rows=int(data["rows"]),
-            missing=int(data["missing"]),
-            labels=list(data["labels"]),
-            counts=np.asarray(data["counts"], np.int64),
-        )
-
-
-ColumnSummary = NumericSummary | CategoricalSummary
-
-
-def summary_from_dict(data: Mapping[str, Any]) -> ColumnSummary:
-    if data["kind"] == "categorical":
-        return CategoricalSummary.from_dict(data)
-    return NumericSummary.from_dict(data)
-
-
-def _pick(choose: Any, first: float | None, second: float | None) -> float | None:
-    known = [value for value in (first, second) if value is not None]
-    return float(choose(known)) if known else None
-
-
-# --- building summaries from a dataset ----------------------------------------------------------------
 
 
 def numeric_values(array: pa.Array, kind: SummaryKind) -> Floats:
@@ -282,8 +108,8 @@ class _NumericBuilder:
         self.missing += int(finite.size - values.size)
         if values.size == 0:
             return
-        self.minimum = _pick(min, self.minimum, float(values.min()))
-        self.maximum = _pick(max, self.maximum, float(values.max()))
+        self.minimum = pick_known(min, self.minimum, float(values.min()))
+        self.maximum = pick_known(max, self.maximum, float(values.max()))
         if sample:
             self.sample.offer(keys, values)
         if count and self.binner is not None:
@@ -361,29 +187,6 @@ class _CategoricalBuilder:
         return CategoricalSummary(self.rows, missing, labels, np.array(counts, np.int64))
 
 
-@dataclass(frozen=True)
-class DatasetSummary:
-    """Summaries of a dataset's columns, keyed by column name."""
-
-    rows: int
-    columns: dict[str, ColumnSummary]
-
-    def bins(self) -> dict[str, Bins]:
-        return {
-            name: summary.bins
-            for name, summary in self.columns.items()
-            if isinstance(summary, NumericSummary) and summary.bins is not None
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"rows": self.rows, "columns": {name: s.to_dict() for name, s in self.columns.items()}}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> DatasetSummary:
-        columns = {name: summary_from_dict(value) for name, value in data["columns"].items()}
-        return cls(int(data["rows"]), columns)
-
-
 def summarize_columns(
     data: Dataset, kinds: Mapping[str, SummaryKind], bins: Mapping[str, Bins] | None = None
 ) -> DatasetSummary:
@@ -439,5 +242,78 @@ def _scan(
             cat.add(batch.column(name))
 
 
-def present_columns(columns: Iterable[str], summary: DatasetSummary) -> list[str]:
-    return [name for name in columns if name in summary.columns]
+# --- a reference profile ---------------------------------------------------------------------------
+
+
+def summarize(
+    data: DataLike,
+    target: str | None = None,
+    prediction: str | list[str] | None = None,
+    mapping: ColumnMapping | None = None,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+    name: str = "reference",
+) -> ReferenceProfile:
+    """Summarise a reference dataset (pandas, Arrow, or a Parquet path read in chunks) into a profile."""
+    if isinstance(data, ReferenceProfile):
+        return data
+    dataset = Dataset.of(data, name, batch_rows=batch_rows)
+    given = mapping or ColumnMapping()
+    given = given.model_copy(
+        update={k: v for k, v in {"target": target, "prediction": prediction}.items() if v is not None}
+    )
+    resolved = resolve(given, dataset, dataset)
+    return ReferenceProfile(
+        name=name,
+        num_rows=dataset.num_rows,
+        schema=dataset.schema,
+        kinds=dict(resolved.kinds),
+        target=resolved.target,
+        prediction=resolved.prediction,
+        task=resolved.task,
+        summary=summarize_columns(dataset, summary_kinds(resolved, dataset)),
+        created_at=int(time.time() * 1000),
+    )
+
+
+def summary_kinds(mapping: ResolvedMapping, data: Dataset) -> dict[str, SummaryKind]:
+    """How each column of ``data`` is summarised: features by their kind, target and predictions by role."""
+    kinds: dict[str, SummaryKind] = {
+        name: kind
+        for name, kind in mapping.kinds.items()
+        if name in data.columns and readable(data, name, kind)
+    }
+
+    for name in (mapping.target, *mapping.prediction):
+        if name is not None and name in data.columns:
+            role = role_kind(mapping, data, name)
+            if readable(data, name, role):
+                kinds[name] = role
+    return kinds
+
+
+def readable(data: Dataset, column: str, kind: SummaryKind) -> bool:
+    """Whether a column's values can be read as its kind: categories need flat values, text needs strings,
+    numbers and datetimes need a numeric type."""
+    found = data.type_of(column)
+    if pa.types.is_dictionary(found):
+        found = found.value_type
+    if kind == "categorical":
+        return countable(found)
+    if kind == "text":
+        return bool(pa.types.is_string(found) or pa.types.is_large_string(found))
+    numeric = pa.types.is_integer(found) or pa.types.is_floating(found) or pa.types.is_decimal(found)
+    return bool(
+        numeric or pa.types.is_boolean(found) or pa.types.is_temporal(found) or pa.types.is_null(found)
+    )
+
+
+def role_kind(mapping: ResolvedMapping, data: Dataset, column: str) -> SummaryKind:
+    """A classification target is categorical; a prediction of floats is numeric (scores), else labels."""
+    if column == mapping.target:
+        return "categorical" if mapping.task == "classification" else "numeric"
+    kind = data.type_of(column)
+    if pa.types.is_floating(kind):
+        return "numeric"
+    if pa.types.is_integer(kind) and mapping.task == "regression":
+        return "numeric"
+    return "categorical"

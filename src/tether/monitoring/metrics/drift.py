@@ -15,13 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tether.errors import InvalidData
 from tether.monitoring import stattests
-from tether.monitoring.column_drift import ColumnDrift, measure
-from tether.monitoring.context import Context, Side
-from tether.monitoring.mapping import ColumnKind, missing_columns
-from tether.monitoring.metric import MetricSpec, computes
-from tether.monitoring.profile import summary_kinds
+from tether.monitoring.data.kinds import ColumnKind
+from tether.monitoring.data.mapping import missing_columns
+from tether.monitoring.data.summaries import DatasetSummary, SummaryKind
+from tether.monitoring.data.summarize import summarize_columns, summary_kinds
+from tether.monitoring.metrics.base import MetricSpec, computes
+from tether.monitoring.metrics.column_drift import ColumnDrift, measure
+from tether.monitoring.metrics.context import Context, Side
 from tether.monitoring.results import Item, MetricResult, NotComputed, Scalar, Table, Value
-from tether.monitoring.summaries import DatasetSummary, SummaryKind, summarize_columns
 
 
 def _known_stattest(name: str | None) -> str | None:
@@ -45,6 +46,13 @@ class DataDrift(MetricSpec):
     """Drift of every feature column (or of ``columns``), and whether the dataset as a whole drifted."""
 
     title: ClassVar[str] = "Data drift"
+    figures: ClassVar[tuple[str, ...]] = (
+        "share_of_drifted_columns",
+        "number_of_drifted_columns",
+        "dataset_drift",
+        "drift_score",
+        "drifted",
+    )
 
     columns: list[str] | None = None
     """The columns to test; every feature column when not given."""

@@ -19,9 +19,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from tether.errors import InvalidInput
-from tether.monitoring.metric import MetricSpec, metric_from_settings
-from tether.monitoring.suite import TEST_TYPES, SuiteTest, TestSuite
+from tether.errors import InvalidInput, UnknownName
+from tether.monitoring.metrics.base import MetricSpec, metric_from_settings
+from tether.monitoring.suites.suite import TestSuite
+from tether.monitoring.suites.tests import TEST_TYPES, SuiteTest
 
 _KEYS = ("metrics", "tests")
 
@@ -71,12 +72,12 @@ def _test(entry: Any, index: int) -> SuiteTest:
         raise InvalidInput(f"{where} must be a mapping with a 'type', like {{type: MissingShare, lt: 0.05}}")
     fields = dict(entry)
     name = fields.pop("type", None)
-    known = ", ".join(sorted(TEST_TYPES))
     if name is None:
-        raise InvalidInput(f"{where} has no 'type'; known types: {known}")
-    kind = TEST_TYPES.get(str(name))
-    if kind is None:
-        raise InvalidInput(f"{where}: unknown test type {name!r}; known types: {known}")
+        raise InvalidInput(f"{where} has no 'type'; known test types: {', '.join(TEST_TYPES.names())}")
+    try:
+        kind = TEST_TYPES.get(str(name))
+    except UnknownName as error:
+        raise UnknownName(f"{where}: {error.message}", error.name, error.known) from None
     try:
         return kind.model_validate(fields)
     except ValidationError as error:

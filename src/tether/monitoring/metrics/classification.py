@@ -13,10 +13,10 @@ import numpy.typing as npt
 from pydantic import Field
 
 from tether.errors import InvalidData
-from tether.monitoring import curves
-from tether.monitoring.context import Context
-from tether.monitoring.metric import MetricSpec, computes
-from tether.monitoring.predictions import Predictions, read_sides
+from tether.monitoring.metrics import curves
+from tether.monitoring.metrics.base import MetricSpec, computes
+from tether.monitoring.metrics.context import Context
+from tether.monitoring.metrics.predictions import Predictions, read_sides
 from tether.monitoring.results import (
     Curve,
     Item,
@@ -37,6 +37,23 @@ class ClassificationPerformance(MetricSpec):
     """Accuracy, per-class precision/recall/F1, ranking quality (ROC AUC, PR AUC) and calibration."""
 
     title: ClassVar[str] = "Classification performance"
+    figures: ClassVar[tuple[str, ...]] = (
+        "accuracy",
+        "precision",
+        "recall",
+        "f1",
+        "precision_macro",
+        "recall_macro",
+        "f1_macro",
+        "precision_weighted",
+        "recall_weighted",
+        "f1_weighted",
+        "support",
+        "roc_auc",
+        "pr_auc",
+        "log_loss",
+        "top_k_accuracy",
+    )
 
     threshold: float = Field(default=0.5, ge=0, le=1)
     """A binary probability at or above this is a positive prediction."""

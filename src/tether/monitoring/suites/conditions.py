@@ -11,13 +11,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from tether.monitoring.results import Scalar
+from tether.monitoring.results import Scalar, Status
 
-Status = Literal["pass", "fail", "error"]
 OPERATORS = ("lt", "lte", "gt", "gte", "eq", "not_eq", "between")
 _SYMBOLS = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">=", "eq": "==", "not_eq": "!="}
 _EXACT = 1e-9

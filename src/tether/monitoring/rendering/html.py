@@ -1,18 +1,20 @@
-"""A report or a suite outcome as one self-contained HTML page: inline CSS and SVG, nothing fetched.
+"""A page for a report or a suite outcome, self-contained: inline CSS and SVG, nothing fetched.
 
 The page opens offline and from an e-mail attachment alike. Every string that comes from data (column
 names, category values, reasons) goes through ``html.escape``. Long per-column detail folds into
-``<details>`` so a 100-column report stays readable.
+``<details>`` so a 100-column report stays readable. What a page shows is a ``Page``, which the documents
+build (``documents.py``); this module only draws it, from the result shapes.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from html import escape
-from typing import TYPE_CHECKING
 
-from tether.monitoring import charts
+from tether.monitoring.rendering import charts
 from tether.monitoring.results import (
     Curve,
     Distribution,
@@ -20,14 +22,11 @@ from tether.monitoring.results import (
     Matrix,
     MetricResult,
     NotComputed,
-    ReportResult,
     Scalar,
     Table,
+    TestOutcome,
     Value,
 )
-
-if TYPE_CHECKING:
-    from tether.monitoring.suite import SuiteOutcome
 
 OPEN_DISTRIBUTIONS = 4
 """A metric with more distributions than this shows each folded, under its name."""
@@ -67,23 +66,40 @@ svg polyline.line{fill:none}
 """
 
 
-def render_html(result: ReportResult | SuiteOutcome) -> str:
-    """The whole page for a report, or for a suite outcome (its tests first, then its report)."""
-    if isinstance(result, ReportResult):
-        report, suite = result, None
-        title = "Monitoring report"
-    else:
-        report, suite = result.report, result
-        title = "Test suite: " + ("passed" if result.passed else "failed")
-    body = [f"<h1>{escape(title)}</h1>", f'<div class="muted">{escape(_when(report.created_at))}</div>']
-    body.append(_summary(report, suite))
-    if suite is not None:
-        body.append(_tests(suite))
-    body += [_metric(metric) for metric in report.metrics]
+@dataclass(frozen=True)
+class Card:
+    """A headline figure at the top of the page."""
+
+    label: str
+    value: Scalar
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a page shows, top to bottom: a title, headline cards, a suite's tests, each metric's result."""
+
+    title: str
+    created_at: int
+    """Milliseconds since the epoch, shown in UTC."""
+    cards: Sequence[Card]
+    metrics: Sequence[MetricResult]
+    tests: Sequence[TestOutcome] | None = None
+    """A suite's tests, listed before the metrics; None for a report."""
+
+
+def render_page(page: Page) -> str:
+    """The whole page as HTML text."""
+    body = [f"<h1>{escape(page.title)}</h1>", f'<div class="muted">{escape(_when(page.created_at))}</div>']
+    cards = "".join(_card(card.label, format_value(card.value), card.detail) for card in page.cards)
+    body.append(f'<div class="cards">{cards}</div>')
+    if page.tests is not None:
+        body.append(_tests(page.tests))
+    body += [_metric(metric) for metric in page.metrics]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"
+        f"<title>{escape(page.title)}</title><style>{_CSS}</style></head><body>"
         + "".join(body)
         + "</body></html>\n"
     )
@@ -94,38 +110,6 @@ def _when(millis: int) -> str:
     return "created " + moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def _summary(report: ReportResult, suite: SuiteOutcome | None) -> str:
-    cards = [
-        _card("Reference rows", f"{report.reference_rows:,}"),
-        _card("Current rows", f"{report.current_rows:,}"),
-        _card("Columns", str(len(report.columns))),
-    ]
-    if report.target:
-        cards.append(_card("Target", report.target))
-    drift = _find(report, "dataset_drift")
-    if drift is not None:
-        share = _find(report, "share_of_drifted_columns")
-        detail = f"{_format(share)} of columns drifted" if share is not None else ""
-        cards.append(_card("Dataset drift", "yes" if drift else "no", detail))
-    if suite is not None:
-        counts = suite.summary
-        cards.append(
-            _card(
-                "Tests",
-                f"{counts.get('pass', 0)} passed",
-                f"{counts.get('fail', 0)} failed, {counts.get('error', 0)} errors",
-            )
-        )
-    return '<div class="cards">' + "".join(cards) + "</div>"
-
-
-def _find(report: ReportResult, name: str) -> Scalar:
-    try:
-        return report.value(name)
-    except KeyError:
-        return None
-
-
 def _card(label: str, big: str, detail: str = "") -> str:
     extra = f'<div class="ref">{escape(detail)}</div>' if detail else ""
     return (
@@ -134,14 +118,14 @@ def _card(label: str, big: str, detail: str = "") -> str:
     )
 
 
-def _tests(suite: SuiteOutcome) -> str:
+def _tests(tests: Sequence[TestOutcome]) -> str:
     rows = []
-    for test in suite.tests:
+    for test in tests:
         rows.append(
             f'<tr><td><span class="badge {escape(test.status)}">{escape(test.status)}</span></td>'
             f"<td>{escape(test.name)}</td><td><code>{escape(test.figure)}</code></td>"
-            f"<td>{escape(test.condition)}</td><td class=num>{escape(_format(test.value))}</td>"
-            f"<td class=num>{escape(_format(test.reference))}</td><td>{escape(test.message)}</td></tr>"
+            f"<td>{escape(test.condition)}</td><td class=num>{escape(format_value(test.value))}</td>"
+            f"<td class=num>{escape(format_value(test.reference))}</td><td>{escape(test.message)}</td></tr>"
         )
     head = "".join(
         f"<th>{h}</th>" for h in ("status", "test", "figure", "condition", "current", "reference", "detail")
@@ -180,8 +164,8 @@ def _value(item: Value | NotComputed) -> str:
             f'<div class="nc card"><div class="label">{escape(item.title or item.name)}</div>'
             f"not computed: {escape(item.reason)}</div>"
         )
-    detail = f"reference {_format(item.reference)}" if item.reference is not None else ""
-    return _card(item.title or item.name, _format(item.value), detail)
+    detail = f"reference {format_value(item.reference)}" if item.reference is not None else ""
+    return _card(item.title or item.name, format_value(item.value), detail)
 
 
 def _table(item: Table) -> str:
@@ -199,7 +183,7 @@ def _table(item: Table) -> str:
 
 def _cell(value: Scalar) -> str:
     numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-    return f"<td{' class=num' if numeric else ''}>{escape(_format(value))}</td>"
+    return f"<td{' class=num' if numeric else ''}>{escape(format_value(value))}</td>"
 
 
 def _figure(item: Item) -> str:
@@ -220,7 +204,7 @@ def _chart(item: Item) -> str:
     return ""
 
 
-def _format(value: Scalar) -> str:
+def format_value(value: Scalar) -> str:
     """A figure for people: 4 significant digits, yes/no for booleans, a dash when absent."""
     if value is None:
         return "—"

@@ -13,7 +13,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from tether.errors import InvalidData
-from tether.monitoring.sources import as_float
+from tether.monitoring.data.sources import as_float
 
 StrArray = npt.NDArray[np.str_]
 BoolArray = npt.NDArray[np.bool_]

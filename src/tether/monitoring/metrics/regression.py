@@ -14,10 +14,10 @@ import pyarrow as pa
 from pydantic import Field
 
 from tether.errors import InvalidData
-from tether.monitoring.context import Context, Side
-from tether.monitoring.metric import MetricSpec, computes
+from tether.monitoring.data.sources import as_float
+from tether.monitoring.metrics.base import MetricSpec, computes
+from tether.monitoring.metrics.context import Context, Side
 from tether.monitoring.results import Distribution, Item, MetricResult, NotComputed, Scalar, Table, Value
-from tether.monitoring.sources import as_float
 from tether.monitoring.stattests.binning import magnitude
 
 FloatArray = npt.NDArray[np.float64]
@@ -27,6 +27,20 @@ class RegressionPerformance(MetricSpec):
     """How far predictions are from the target, and in which direction."""
 
     title: ClassVar[str] = "Regression performance"
+    figures: ClassVar[tuple[str, ...]] = (
+        "mae",
+        "rmse",
+        "mape",
+        "mape_skipped_rows",
+        "r2",
+        "mean_error",
+        "median_absolute_error",
+        "max_error",
+        "underestimation_share",
+        "overestimation_share",
+        "mean_underestimation",
+        "mean_overestimation",
+    )
 
     tolerance: float = Field(default=0.0, ge=0)
     """An error within ±tolerance counts as neither under- nor overestimation."""

@@ -16,17 +16,27 @@ import pyarrow.compute as pc
 from pydantic import Field
 
 from tether.errors import InvalidData
-from tether.monitoring.context import Context
-from tether.monitoring.mapping import infer_kind, missing_columns
-from tether.monitoring.metric import MetricSpec, computes
+from tether.monitoring.data.mapping import infer_kind, missing_columns
+from tether.monitoring.data.tallies import ColumnTally, Frequencies, SideTally, plain_type, tally_side
+from tether.monitoring.metrics.base import MetricSpec, computes
+from tether.monitoring.metrics.context import Context
 from tether.monitoring.results import Item, Matrix, MetricResult, NotComputed, Scalar, Table, Value
-from tether.monitoring.tallies import ColumnTally, Frequencies, SideTally, plain_type, tally_side
 
 
 class DataQuality(MetricSpec):
     """Is the current data as clean and as shaped as the reference?"""
 
     title: ClassVar[str] = "Data quality"
+    figures: ClassVar[tuple[str, ...]] = (
+        "missing_share",
+        "out_of_range_share",
+        "new_categories_share",
+        "duplicated_rows_share",
+        "constant_columns",
+        "almost_constant_columns",
+        "type_mismatches",
+        "max_correlation_change",
+    )
 
     columns: list[str] | None = None
     """Only these columns (default: every feature column plus the target and prediction columns)."""

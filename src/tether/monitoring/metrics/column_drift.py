@@ -9,10 +9,10 @@ import numpy as np
 
 from tether.errors import InvalidData
 from tether.monitoring import stattests
+from tether.monitoring.data.summaries import CategoricalSummary, ColumnSummary, NumericSummary
 from tether.monitoring.results import Distribution
 from tether.monitoring.stattests.base import Binned, CategoricalData, ColumnData, Label, NumericData
 from tether.monitoring.stattests.binning import coarse_counts
-from tether.monitoring.summaries import CategoricalSummary, ColumnSummary, NumericSummary
 
 TOP_CATEGORIES = 20
 """Categories shown by name in a chart; the rest are added up as "other"."""

@@ -7,17 +7,13 @@ mapping at all while every guess can be overridden.
 
 from __future__ import annotations
 
-from typing import Literal
-
 import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field
 
 from tether.errors import InvalidData, InvalidInput
-from tether.monitoring.sources import Dataset
-
-ColumnKind = Literal["numeric", "categorical", "text", "datetime"]
-Task = Literal["classification", "regression"]
+from tether.monitoring.data.kinds import ColumnKind, Task
+from tether.monitoring.data.sources import Dataset
 
 TEXT_MIN_MEAN_LENGTH = 30
 """A string column whose values average this many characters or more is read as free text."""

@@ -17,8 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tether.monitoring.mapping import countable
-from tether.monitoring.sources import Dataset, as_float
+from tether.monitoring.data.mapping import countable
+from tether.monitoring.data.sources import Dataset, as_float
 
 FloatArray = npt.NDArray[np.float64]
 

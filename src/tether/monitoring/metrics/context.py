@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any, Literal, TypeVar
 
-from tether.monitoring.mapping import ResolvedMapping
-from tether.monitoring.sources import Dataset
+from tether.monitoring.data.mapping import ResolvedMapping
+from tether.monitoring.data.sources import Dataset
 
 T = TypeVar("T")
 Side = Literal["reference", "current"]

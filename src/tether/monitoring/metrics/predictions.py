@@ -16,10 +16,10 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from tether.errors import InvalidData
-from tether.monitoring.context import Context, Side
-from tether.monitoring.labels import check_classes, encode_labels, label_keys, label_name
-from tether.monitoring.sources import as_float
-from tether.monitoring.summaries import CategoricalSummary
+from tether.monitoring.data.sources import as_float
+from tether.monitoring.data.summaries import CategoricalSummary
+from tether.monitoring.metrics.context import Context, Side
+from tether.monitoring.metrics.labels import check_classes, encode_labels, label_keys, label_name
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
