@@ -231,25 +231,6 @@ def test_saved_profile_gives_the_report_of_the_raw_reference(tmp_path: Path) -> 
     assert profiled.reference_rows == 12_000
 
 
-def test_profile_stands_in_only_for_metrics_that_read_summaries(tmp_path: Path) -> None:
-    reference = frame(500, 1, False)
-    profile = mon.summarize(reference, target="churned")
-    dataset = Dataset.of(profile, "reference")
-    with pytest.raises(InvalidData, match="saved profile"):
-        next(dataset.batches())
-
-
-def test_damaged_or_missing_profiles_are_refused(tmp_path: Path) -> None:
-    with pytest.raises(InvalidData, match="does not exist"):
-        mon.load_profile(tmp_path / "nope.json")
-    (tmp_path / "bad.json").write_text("{not json")
-    with pytest.raises(InvalidData, match="is not JSON"):
-        mon.load_profile(tmp_path / "bad.json")
-    (tmp_path / "other.json").write_text('{"format": "something else"}')
-    with pytest.raises(InvalidData, match="not a tether reference profile"):
-        mon.load_profile(tmp_path / "other.json")
-
-
 def test_strings_declared_numeric_are_not_computed() -> None:
     reference = pd.DataFrame({"code": ["a", "b"] * 50, "x": np.arange(100.0)})
     result = mon.Report([mon.DataDrift()]).run(
