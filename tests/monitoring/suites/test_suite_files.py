@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from tether import monitoring as mon
-from tether.errors import InvalidInput
+from tether.errors import InvalidInput, UnknownName
 from tether.monitoring.suites.conditions import Reference
 from tether.monitoring.suites.files import load_suite, parse_suite
+from tether.monitoring.suites.tests import TEST_TYPES, SuiteTest, suite_test
 
 
 def test_yaml_suite_round_trips(tmp_path: Path) -> None:
@@ -80,3 +82,27 @@ def test_yaml_metric_settings_reach_data_drift() -> None:
     ref = pd.DataFrame({"age": rng.normal(40, 10, 1000), "city": rng.choice(["a", "b"], 1000)})
     outcome = suite.run(ref, ref.sample(frac=1.0, random_state=2))
     assert outcome.passed and outcome.report.metrics[0].settings["stattest"] == "psi"
+
+
+@suite_test
+class RowCount(SuiteTest):
+    """A test type of this module, named in suite files like the built-in ones."""
+
+    title: ClassVar[str] = "Rows"
+
+    def figure(self) -> str:
+        return "rows"
+
+
+def test_every_test_type_is_named_by_its_class_and_new_ones_join_them() -> None:
+    assert {"Metric", "MissingShare", "R2", "RowCount"} <= set(TEST_TYPES.names())
+    suite = parse_suite("tests: [{type: RowCount, gte: 10}]")
+    assert suite.tests == [RowCount(gte=10)]
+    assert suite.tests[0].metric_type() is None
+    with pytest.raises(
+        UnknownName, match=r"tests\[0\]: unknown test type 'RowCounts'; known test types: "
+    ) as caught:
+        parse_suite("tests: [{type: RowCounts, gte: 10}]")
+    assert caught.value.name == "RowCounts" and "RowCount" in caught.value.known
+    with pytest.raises(InvalidInput, match="a test type named 'RowCount' is already registered"):
+        suite_test(RowCount)

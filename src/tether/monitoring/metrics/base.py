@@ -64,13 +64,14 @@ def computes(
     """Register the function that computes ``spec``, under the class name, with the figures it claims."""
 
     def register(function: Callable[[M, Context], MetricResult]) -> Callable[[M, Context], MetricResult]:
-        claimed = [figure for figure in spec.figures if figure in FIGURES]
-        if claimed:
-            owner = FIGURES.get(claimed[0])
-            raise InvalidInput(f"{spec.__name__} claims figure {claimed[0]!r}, which {owner} computes")
-        METRICS.register(spec.__name__, MetricType(spec, function))
+        name = spec.__name__
         for figure in spec.figures:
-            FIGURES.register(figure, spec.__name__)
+            owner = FIGURES.get(figure) if figure in FIGURES else name
+            if owner != name:
+                raise InvalidInput(f"{name} claims figure {figure!r}, which {owner} computes")
+        METRICS.register(name, MetricType(spec, function))
+        for figure in spec.figures:
+            FIGURES.register(figure, name)
         return function
 
     return register
