@@ -1,7 +1,7 @@
 """``DataQuality``: missing values, type changes, out-of-range values, new categories, constant columns,
 duplicated rows and correlation changes between the reference and the current data.
 
-Both sides are read once each, batch by batch (``tallies.py``), so the metric runs on Parquet inputs
+Both sides are read once each, batch by batch (``data/tallies.py``), so the metric runs on Parquet inputs
 larger than memory; the reference is read first because the current side's out-of-range count needs
 the reference's ranges.
 """
