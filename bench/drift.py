@@ -103,7 +103,7 @@ def _warm_tether() -> None:
     it: the distance tests chosen for samples this large are NumPy only.)"""
     import pyarrow.parquet  # noqa: F401
 
-    import tether.monitoring.drift
+    import tether.monitoring.metrics.drift
     import tether.monitoring.stattests  # noqa: F401
 
 

@@ -8,6 +8,7 @@ or object store is underneath.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 
@@ -81,6 +82,17 @@ class UnsafePath(InvalidInput):
     code = "UNSAFE_PATH"
 
 
+class UnknownName(InvalidInput):
+    """A name (of a stat test, a metric type, a suite test type…) that its catalog does not hold."""
+
+    code = "UNKNOWN_NAME"
+
+    def __init__(self, message: str, name: str = "", known: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.name = name
+        self.known = list(known)
+
+
 class InvalidData(InvalidInput):
     """Data handed to a monitoring report cannot be used: empty, a missing column, unreadable types."""
 
@@ -149,6 +161,7 @@ ERRORS_BY_CODE: dict[str, type[TetherError]] = {
         InvalidInput,
         InvalidFilter,
         UnsafePath,
+        UnknownName,
         InvalidData,
         TooLarge,
         Unauthenticated,

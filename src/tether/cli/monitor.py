@@ -18,11 +18,10 @@ from tether.cli import output
 from tether.cli.options import Json
 
 if TYPE_CHECKING:
-    from tether.monitoring.context import Context
-    from tether.monitoring.metric import MetricSpec
-    from tether.monitoring.results import ReportResult
-    from tether.monitoring.sources import Dataset
-    from tether.monitoring.suite import SuiteOutcome
+    from tether.monitoring.data.sources import Dataset
+    from tether.monitoring.documents import ReportResult, SuiteOutcome
+    from tether.monitoring.metrics.base import MetricSpec
+    from tether.monitoring.metrics.context import Context
 
 app = typer.Typer(
     help="Compare current data with reference data: drift, quality and model performance.",
@@ -173,8 +172,8 @@ def check(
     """Run a test suite; exit 1 when any test fails."""
     _check_output(out)
     from tether.monitoring.report import run_metrics
-    from tether.monitoring.suite import judge
-    from tether.monitoring.suite_files import load_suite
+    from tether.monitoring.suites.files import load_suite
+    from tether.monitoring.suites.suite import judge
 
     tests = load_suite(suite)
     context = _context(reference, current, target, prediction)
@@ -269,7 +268,7 @@ def _check_output(out: Path | None) -> None:
 
 def _metric(name: str) -> MetricSpec:
     from tether.errors import InvalidInput
-    from tether.monitoring.metric import metric_from_settings
+    from tether.monitoring.metrics.base import metric_from_settings
 
     try:
         return metric_from_settings({"type": name})
@@ -297,7 +296,7 @@ def _context(reference: Path, current: Path, target: str | None, prediction: lis
 def _open(path: Path, side: str) -> Dataset:
     """A Parquet file (or folder of them) read lazily in row groups, or a CSV file read whole with pyarrow."""
     from tether.errors import InvalidData
-    from tether.monitoring.sources import Dataset
+    from tether.monitoring.data.sources import Dataset
 
     if not path.exists():
         raise InvalidData(f"the {side} data file {str(path)!r} does not exist")

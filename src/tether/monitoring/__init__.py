@@ -3,7 +3,13 @@ the model still performs.
 
 Contracts: a report never raises deep inside NumPy on bad data; unusable input is an ``InvalidData``
 error before any work, or a ``NotComputed`` entry saying why. Results are one of a few JSON-ready shapes
-(``results.py``), so the HTML page, the web UI and stored reports all read the same document.
+(``results.py``) inside one of two documents (``documents.py``: a report, a suite outcome), so the HTML
+page, the web UI and stored reports all read the same document.
+
+Bottom up: ``results.py`` (the shapes), ``stattests/`` (drift tests on summaries), ``data/`` (reading
+and summarising one side of a comparison), ``metrics/`` (what a report computes), ``rendering/`` (the
+offline page), ``documents.py``, ``report.py`` (running metrics), ``suites/`` (conditions on a report's
+figures); ``service.py`` stores documents. Nothing imports upwards, not even for typing.
 
 Public names load on first use (``_EXPORTS`` maps each to its module; list a new one there, under
 ``TYPE_CHECKING`` and in ``__all__``), so code that only needs the stored
@@ -16,60 +22,63 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
-    "ColumnMapping": "tether.monitoring.mapping",
-    "Dataset": "tether.monitoring.sources",
+    "ColumnMapping": "tether.monitoring.data.mapping",
+    "Dataset": "tether.monitoring.data.sources",
+    "ReferenceProfile": "tether.monitoring.data.profile",
+    "load_profile": "tether.monitoring.data.profile",
+    "summarize": "tether.monitoring.data.summarize",
     "MetricResult": "tether.monitoring.results",
+    "TestOutcome": "tether.monitoring.results",
+    "ReportResult": "tether.monitoring.documents",
+    "SuiteOutcome": "tether.monitoring.documents",
+    "render_html": "tether.monitoring.documents",
     "Report": "tether.monitoring.report",
-    "ReportResult": "tether.monitoring.results",
-    "DataQuality": "tether.monitoring.quality",
-    "ClassificationPerformance": "tether.monitoring.classification",
-    "RegressionPerformance": "tether.monitoring.regression",
-    "Reference": "tether.monitoring.conditions",
-    "TestSuite": "tether.monitoring.suite",
-    "SuiteOutcome": "tether.monitoring.suite",
-    "TestOutcome": "tether.monitoring.suite",
-    "Metric": "tether.monitoring.suite",
-    "DriftedColumnsShare": "tether.monitoring.suite",
-    "DriftedColumns": "tether.monitoring.suite",
-    "ColumnDrift": "tether.monitoring.suite",
-    "MissingShare": "tether.monitoring.suite",
-    "DuplicatedRowsShare": "tether.monitoring.suite",
-    "NewCategoriesShare": "tether.monitoring.suite",
-    "OutOfRangeShare": "tether.monitoring.suite",
-    "Accuracy": "tether.monitoring.suite",
-    "Precision": "tether.monitoring.suite",
-    "Recall": "tether.monitoring.suite",
-    "F1": "tether.monitoring.suite",
-    "RocAuc": "tether.monitoring.suite",
-    "Rmse": "tether.monitoring.suite",
-    "Mae": "tether.monitoring.suite",
-    "R2": "tether.monitoring.suite",
-    "load_suite": "tether.monitoring.suite_files",
-    "parse_suite": "tether.monitoring.suite_files",
-    "render_html": "tether.monitoring.html",
-    "DataDrift": "tether.monitoring.drift",
-    "TargetDrift": "tether.monitoring.drift",
-    "PredictionDrift": "tether.monitoring.drift",
-    "ReferenceProfile": "tether.monitoring.profile",
-    "summarize": "tether.monitoring.profile",
-    "load_profile": "tether.monitoring.profile",
+    "DataDrift": "tether.monitoring.metrics.drift",
+    "TargetDrift": "tether.monitoring.metrics.drift",
+    "PredictionDrift": "tether.monitoring.metrics.drift",
+    "DataQuality": "tether.monitoring.metrics.quality",
+    "ClassificationPerformance": "tether.monitoring.metrics.classification",
+    "RegressionPerformance": "tether.monitoring.metrics.regression",
+    "Reference": "tether.monitoring.suites.conditions",
+    "TestSuite": "tether.monitoring.suites.suite",
+    "Metric": "tether.monitoring.suites.tests",
+    "DriftedColumnsShare": "tether.monitoring.suites.tests",
+    "DriftedColumns": "tether.monitoring.suites.tests",
+    "ColumnDrift": "tether.monitoring.suites.tests",
+    "MissingShare": "tether.monitoring.suites.tests",
+    "DuplicatedRowsShare": "tether.monitoring.suites.tests",
+    "NewCategoriesShare": "tether.monitoring.suites.tests",
+    "OutOfRangeShare": "tether.monitoring.suites.tests",
+    "Accuracy": "tether.monitoring.suites.tests",
+    "Precision": "tether.monitoring.suites.tests",
+    "Recall": "tether.monitoring.suites.tests",
+    "F1": "tether.monitoring.suites.tests",
+    "RocAuc": "tether.monitoring.suites.tests",
+    "Rmse": "tether.monitoring.suites.tests",
+    "Mae": "tether.monitoring.suites.tests",
+    "R2": "tether.monitoring.suites.tests",
+    "load_suite": "tether.monitoring.suites.files",
+    "parse_suite": "tether.monitoring.suites.files",
     "stattests": "tether.monitoring.stattests",
 }
 
 if TYPE_CHECKING:
     from tether.monitoring import stattests
-    from tether.monitoring.classification import ClassificationPerformance
-    from tether.monitoring.conditions import Reference
-    from tether.monitoring.drift import DataDrift, PredictionDrift, TargetDrift
-    from tether.monitoring.html import render_html
-    from tether.monitoring.mapping import ColumnMapping
-    from tether.monitoring.profile import ReferenceProfile, load_profile, summarize
-    from tether.monitoring.quality import DataQuality
-    from tether.monitoring.regression import RegressionPerformance
+    from tether.monitoring.data.mapping import ColumnMapping
+    from tether.monitoring.data.profile import ReferenceProfile, load_profile
+    from tether.monitoring.data.sources import Dataset
+    from tether.monitoring.data.summarize import summarize
+    from tether.monitoring.documents import ReportResult, SuiteOutcome, render_html
+    from tether.monitoring.metrics.classification import ClassificationPerformance
+    from tether.monitoring.metrics.drift import DataDrift, PredictionDrift, TargetDrift
+    from tether.monitoring.metrics.quality import DataQuality
+    from tether.monitoring.metrics.regression import RegressionPerformance
     from tether.monitoring.report import Report
-    from tether.monitoring.results import MetricResult, ReportResult
-    from tether.monitoring.sources import Dataset
-    from tether.monitoring.suite import (
+    from tether.monitoring.results import MetricResult, TestOutcome
+    from tether.monitoring.suites.conditions import Reference
+    from tether.monitoring.suites.files import load_suite, parse_suite
+    from tether.monitoring.suites.suite import TestSuite
+    from tether.monitoring.suites.tests import (
         F1,
         R2,
         Accuracy,
@@ -86,11 +95,7 @@ if TYPE_CHECKING:
         Recall,
         Rmse,
         RocAuc,
-        SuiteOutcome,
-        TestOutcome,
-        TestSuite,
     )
-    from tether.monitoring.suite_files import load_suite, parse_suite
 
 
 def __getattr__(name: str) -> Any:

@@ -6,11 +6,11 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from tether.monitoring.context import Context
-from tether.monitoring.mapping import ColumnMapping, resolve
-from tether.monitoring.metric import MetricSpec, compute
-from tether.monitoring.results import ReportResult
-from tether.monitoring.sources import DataLike, Dataset
+from tether.monitoring.data.mapping import ColumnMapping, resolve
+from tether.monitoring.data.sources import DataLike, Dataset
+from tether.monitoring.documents import ReportResult
+from tether.monitoring.metrics.base import MetricSpec, compute
+from tether.monitoring.metrics.context import Context
 
 
 class Report:

@@ -1,17 +1,17 @@
-"""What a report produces: a small closed set of result shapes that serialise to JSON and render anywhere.
+"""What reports and suites produce: a small closed set of result shapes that serialise to JSON and render
+anywhere.
 
 Every metric returns a ``MetricResult``: a flat dict of named figures (``values``, what test conditions
 read), the same figures on the reference data where they mean something (``reference_values``), and
 ``items`` to show, each one of five shapes (a value, a per-column table, a distribution, a curve, a
 matrix) or a ``NotComputed`` entry that says why a figure is missing. The HTML page, the web UI and the
-stored document all read these shapes and nothing else.
+stored document all read these shapes and nothing else. Every suite test gives a ``TestOutcome``.
+The documents made of them (a whole report, a suite's outcome) are in ``documents.py``.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -105,57 +105,26 @@ class MetricResult(BaseModel):
     items: list[Item] = Field(default_factory=list)
 
 
-class Document(BaseModel):
-    """A result that is kept or shared whole: a report, or a suite's outcome."""
+Status = Literal["pass", "fail", "error"]
+"""A suite test's verdict: ``error`` when its figure, or a reference it needs, is missing."""
 
+
+class TestOutcome(BaseModel):
+    """One suite test's verdict: the figure it read, on both sides, and what it expected."""
+
+    __test__: ClassVar[bool] = False
     model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="strings")
 
-    def as_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready data (NaN as the string "NaN")."""
-        result: dict[str, Any] = json.loads(self.model_dump_json())
-        return result
-
-    def save_json(self, path: str | Path) -> Path:
-        target = Path(path)
-        target.write_text(self.model_dump_json(indent=1), encoding="utf-8")
-        return target
-
-    def save_html(self, path: str | Path) -> Path:
-        """A self-contained page with every chart, readable offline."""
-        from tether.monitoring.html import render_html
-
-        target = Path(path)
-        target.write_text(render_html(self), encoding="utf-8")  # type: ignore[arg-type]
-        return target
-
-
-class ReportResult(Document):
-    """A whole report: which data it compared, how columns were read, and each metric's result."""
-
-    kind: Literal["report"] = "report"
-    created_at: int
-    reference_rows: int
-    current_rows: int
-    columns: dict[str, str]
-    """Each feature column's kind (numeric, categorical, text, datetime)."""
-    target: str | None = None
-    prediction: list[str] = Field(default_factory=list)
-    task: Literal["classification", "regression"] | None = None
-    metrics: list[MetricResult]
-
-    def value(self, name: str) -> Scalar:
-        """A named figure from whichever metric produced it; KeyError when none did."""
-        return _lookup(self.metrics, name, reference=False)
-
-    def reference_value(self, name: str) -> Scalar:
-        """The same figure computed on the reference data; KeyError when not available."""
-        return _lookup(self.metrics, name, reference=True)
-
-
-def _lookup(metrics: list[MetricResult], name: str, *, reference: bool) -> Scalar:
-    for result in metrics:
-        values = result.reference_values if reference else result.values
-        if name in values:
-            return values[name]
-    where = "on the reference data" if reference else "by this report"
-    raise KeyError(f"no figure named {name!r} was computed {where}")
+    test: str
+    """The test's type (``MissingShare``)."""
+    name: str
+    """How the test reads in a list (``Missing values: age``)."""
+    settings: dict[str, Any]
+    """The test as a suite file holds it."""
+    figure: str
+    condition: str
+    """The condition as people write it (``< 0.05``)."""
+    status: Status
+    value: Scalar = None
+    reference: Scalar = None
+    message: str

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from tether.endpoints import Domain, Endpoint, in_body, in_path, in_query, on, tagged
+from tether.monitoring.documents import ReportDocument
 from tether.monitoring.schemas import ReportLog, ReportsQuery, StoredReport
 from tether.schemas import Page
 
@@ -37,7 +38,7 @@ DOMAIN = Domain(
                 "/reports/{report_id}/document",
                 "report_document",
                 on("READ", REPORT),
-                dict[str, object],
+                ReportDocument,
             ),
             Endpoint("DELETE", "/reports/{report_id}", "delete_report", on("EDIT", REPORT)),
         ),

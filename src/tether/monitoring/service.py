@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy import Connection, Row, select
 
 from tether.errors import InvalidInput, NotFound
-from tether.monitoring.documents import headline, validate_document
+from tether.monitoring.documents import ReportResult, SuiteOutcome, headline, read_document, validate_document
 from tether.monitoring.schemas import StoredReport
 from tether.paging import decode_token, encode_token, query_fingerprint
 from tether.refs import InvalidRef, Ref
@@ -103,12 +103,11 @@ class MonitoringService:
         with self.db.read() as conn:
             return _stored(_row(conn, report_id)._asdict())
 
-    def report_document(self, report_id: str) -> dict[str, Any]:
-        """The whole stored document, as it was logged."""
+    def report_document(self, report_id: str) -> ReportResult | SuiteOutcome:
+        """The whole stored report or suite outcome, as it was logged."""
         self.get_report(report_id)
         with self.blobs.open(_blob_key(report_id)) as stream:
-            document: dict[str, Any] = json.load(stream)
-        return document
+            return read_document(stream.read())
 
     def delete_report(self, report_id: str) -> None:
         with self.db.write() as conn:

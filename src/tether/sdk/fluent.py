@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tether.sdk import artifacts
-from tether.sdk.runs import require_run
+from tether.sdk.runs import lifecycle, require_run
 from tether.sdk.state import backend, flush, state, tracking
 from tether.types import ViewType
 
@@ -41,7 +41,7 @@ def set_tags(tags: Mapping[str, object]) -> None:
 
 def log_metric(key: str, value: float, step: int | None = None, timestamp: int | None = None) -> None:
     """Queue one point; without ``step`` it continues from the key's previous step (starting at 0)."""
-    (state.stack[-1] if state.stack else require_run()).queue(key, value, step, timestamp)
+    (lifecycle.stack[-1] if lifecycle.stack else require_run()).queue(key, value, step, timestamp)
 
 
 def log_metrics(values: Mapping[str, float], step: int | None = None, timestamp: int | None = None) -> None:

@@ -26,6 +26,18 @@ if TYPE_CHECKING:
     from tether.tracking.schemas import Experiment, Run
 
 
+class Lifecycle:
+    """The runs open in this process: one stack shared by all threads (so a data-loader thread logs to the
+    run the main thread started), and how the process is ending."""
+
+    def __init__(self) -> None:
+        self.stack: list[ActiveRun] = []
+        self.valid_keys: set[str] = set()
+        """Metric keys already checked, so the hot path checks each key once."""
+        self.exit_status: RunStatus = "FINISHED"
+        self.hooks_installed = False
+
+
 class ActiveRun:
     """A started run; use it as a context manager to end it with the right status."""
 
@@ -56,9 +68,9 @@ class ActiveRun:
 
         Without ``step`` it continues from the key's previous step (starting at 0).
         """
-        if key not in state.valid_keys:
+        if key not in lifecycle.valid_keys:
             check_key("metric", key)
-            state.valid_keys.add(key)
+            lifecycle.valid_keys.add(key)
         try:
             number = float(value)
             step = self.steps.get(key, 0) if step is None else operator.index(step)
@@ -78,6 +90,9 @@ class ActiveRun:
 
     def __repr__(self) -> str:
         return f"ActiveRun(run_id={self.run_id!r}, run_name={self.run_name!r})"
+
+
+lifecycle = Lifecycle()
 
 
 def set_experiment(name: str | None = None, *, experiment_id: str | None = None) -> Experiment:
@@ -136,8 +151,8 @@ def start_run(
 
         monitor = SystemMetricsMonitor(sample, interval_s=system_metrics_interval)
     with state.lock:
-        if state.stack and not nested:
-            active = state.stack[-1]
+        if lifecycle.stack and not nested:
+            active = lifecycle.stack[-1]
             raise InvalidInput(
                 f"run {active.run_id} ({active.run_name}) is still active; end it with end_run() "
                 "or start this one with nested=True"
@@ -154,11 +169,11 @@ def start_run(
                 experiment_id or state.experiment_id or "0",
                 run_name=run_name,
                 tags=all_tags,
-                parent_run_id=state.stack[-1].run_id if state.stack else None,
+                parent_run_id=lifecycle.stack[-1].run_id if lifecycle.stack else None,
                 user_id=context.current_user(),
             )
         active_run = ActiveRun(run)
-        state.stack.append(active_run)
+        lifecycle.stack.append(active_run)
     started.append(active_run)
     if monitor is not None:
         active_run.monitor = monitor
@@ -171,13 +186,13 @@ def now_ms() -> int:
 
 
 def active_run() -> ActiveRun | None:
-    return state.stack[-1] if state.stack else None
+    return lifecycle.stack[-1] if lifecycle.stack else None
 
 
 def require_run() -> ActiveRun:
-    if not state.stack:
+    if not lifecycle.stack:
         raise InvalidInput("no active run: call tether.start_run() first")
-    return state.stack[-1]
+    return lifecycle.stack[-1]
 
 
 def end_run(status: RunStatus = "FINISHED") -> None:
@@ -190,10 +205,10 @@ def end_run(status: RunStatus = "FINISHED") -> None:
 def end_through(run: ActiveRun, status: RunStatus) -> None:
     """End ``run`` and any runs nested above it on the stack."""
     with state.lock:
-        if run not in state.stack:
+        if run not in lifecycle.stack:
             return
-        ending = state.stack[state.stack.index(run) :]
-        del state.stack[state.stack.index(run) :]
+        ending = lifecycle.stack[lifecycle.stack.index(run) :]
+        del lifecycle.stack[lifecycle.stack.index(run) :]
     for each in reversed(ending):
         if each.monitor is not None:
             each.monitor.stop()
@@ -214,13 +229,13 @@ def _status_for(exc_type: type[BaseException] | None, exc: BaseException | None)
 
 def _install_exit_hooks() -> None:
     with state.lock:
-        if state.hooks_installed:
+        if lifecycle.hooks_installed:
             return
-        state.hooks_installed = True
+        lifecycle.hooks_installed = True
     previous = sys.excepthook
 
     def remember_crash(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        state.exit_status = _status_for(exc_type, exc)
+        lifecycle.exit_status = _status_for(exc_type, exc)
         previous(exc_type, exc, tb)
 
     sys.excepthook = remember_crash
@@ -230,8 +245,8 @@ def _install_exit_hooks() -> None:
 def _at_exit() -> None:
     """Write pending metrics and end open runs; never raise during interpreter shutdown."""
     try:
-        if state.stack:
-            end_through(state.stack[0], state.exit_status)
+        if lifecycle.stack:
+            end_through(lifecycle.stack[0], lifecycle.exit_status)
         close_backend()
     except Exception as error:  # report, but let the interpreter finish exiting
         print(f"tether: could not finish logging at exit: {error}", file=sys.stderr)

@@ -1,9 +1,7 @@
-"""The fluent API's process state: the backend it talks to, the metric buffer, the current experiment and
-the stack of active runs.
+"""The fluent API's process state: the backend it talks to, the metric buffer and the current experiment.
 
-One state per process: one backend (opened on first use from the environment, or ``configure``), one
-stack of active runs shared by all threads (so a data-loader thread logs to the run the main thread
-started), and one metric buffer, sized by the settings.
+One state per process: one backend (opened on first use from the environment, or ``configure``) and one
+metric buffer, sized by the settings. The stack of active runs is the run lifecycle's (``runs.py``).
 """
 
 from __future__ import annotations
@@ -13,14 +11,13 @@ import threading
 from typing import TYPE_CHECKING
 
 from tether.errors import ConfigError, StorageError
-from tether.types import MetricPoint, RunStatus
+from tether.types import MetricPoint
 
 if TYPE_CHECKING:
     from tether.client import Backend
     from tether.client.backend import TrackingAPI
     from tether.config import Settings
     from tether.sdk.buffer import MetricBuffer
-    from tether.sdk.runs import ActiveRun
 
 
 class State:
@@ -30,10 +27,6 @@ class State:
         self.backend: Backend | None = None
         self.buffer: MetricBuffer | None = None
         self.experiment_id: str | None = None
-        self.stack: list[ActiveRun] = []
-        self.valid_keys: set[str] = set()
-        self.exit_status: RunStatus = "FINISHED"
-        self.hooks_installed = False
 
 
 state = State()

@@ -7,15 +7,9 @@ with InvalidInput, never truncated.
 from __future__ import annotations
 
 import re
-from array import array
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from tether.errors import InvalidInput
-
-if TYPE_CHECKING:
-    from tether.tracking.chunks import Series
-    from tether.tracking.schemas import MetricColumns
 
 MAX_EXPERIMENT_NAME = 500
 MAX_RUN_NAME = 250
@@ -68,43 +62,3 @@ def check_values(kind: str, values: Mapping[str, object], limit: int, max_count:
             raise InvalidInput(f"{kind} {key!r} has a {len(text)}-character value; the limit is {limit}")
         out[key] = text
     return out
-
-
-def group_metrics(columns: MetricColumns | None) -> dict[str, Series]:
-    """Validate metric columns and split them into one series per key.
-
-    The type checks run in C (``array`` conversions), so validating 100,000 points costs milliseconds:
-    values must be real numbers (NaN and ±inf included), steps 64-bit integers, timestamps non-negative.
-    """
-    import numpy as np  # here, not at the top: the SDK imports this module for check_key at start-up
-
-    from tether.tracking.chunks import Series
-
-    if columns is None or not columns.keys:
-        return {}
-    keys = columns.keys
-    if len(keys) > MAX_METRICS_PER_CALL:
-        raise InvalidInput(f"{len(keys)} metric points in one call; the limit is {MAX_METRICS_PER_CALL}")
-    if not len(keys) == len(columns.values) == len(columns.steps) == len(columns.timestamps):
-        raise InvalidInput("metric keys, values, steps and timestamps must have the same length")
-    try:
-        value_array = np.frombuffer(array("d", columns.values), dtype=np.float64)
-        step_array = np.frombuffer(array("q", columns.steps), dtype=np.int64)
-        stamp_array = np.frombuffer(array("q", columns.timestamps), dtype=np.int64)
-        unique = dict.fromkeys(keys)
-    except (TypeError, ValueError, OverflowError) as error:
-        raise InvalidInput(
-            f"a metric point must be (key, number, integer step, integer timestamp in ms): {error}"
-        ) from error
-    if stamp_array.min() < 0:
-        raise InvalidInput("metric timestamps must be milliseconds since the epoch, not negative")
-    index = {check_key("metric", key): i for i, key in enumerate(unique)}
-    if len(index) == 1:
-        return {keys[0]: Series(step_array, stamp_array, value_array)}
-    codes = np.fromiter(map(index.__getitem__, keys), dtype=np.int64, count=len(keys))
-    order = np.argsort(codes, kind="stable")
-    bounds = np.cumsum(np.bincount(codes, minlength=len(index)))[:-1]
-    return {
-        key: Series(step_array[part], stamp_array[part], value_array[part])
-        for key, part in zip(index, np.split(order, bounds), strict=True)
-    }

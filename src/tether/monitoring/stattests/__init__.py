@@ -17,10 +17,11 @@ from tether.monitoring.stattests.base import (
     TestKind,
 )
 from tether.monitoring.stattests.choice import default_for, default_stattest
-from tether.monitoring.stattests.registry import BUILT_IN, available, get, names, register
+from tether.monitoring.stattests.registry import BUILT_IN, STATTESTS, available, get, names, register
 
 __all__ = [
     "BUILT_IN",
+    "STATTESTS",
     "Binned",
     "CategoricalData",
     "ColumnData",

@@ -1,7 +1,8 @@
-"""The stat tests a report can name: the built-in ones, plus any registered by the user at run time."""
+"""The stat tests a report can name (``STATTESTS``): the built-in ones, and any the user registers."""
 
 from __future__ import annotations
 
+from tether.catalog import Catalog
 from tether.errors import InvalidInput
 from tether.monitoring.stattests.anderson import ANDERSON
 from tether.monitoring.stattests.base import StatTest
@@ -28,30 +29,29 @@ BUILT_IN: tuple[StatTest, ...] = (
     HELLINGER,
 )
 
-_TESTS: dict[str, StatTest] = {test.name: test for test in BUILT_IN}
+STATTESTS: Catalog[StatTest] = Catalog("stat test")
+"""Every test a report can name, the built-in ones first registered here."""
+
+for _test in BUILT_IN:
+    STATTESTS.register(_test.name, _test)
 
 
 def register(test: StatTest, *, replace: bool = False) -> StatTest:
     """Make ``test`` available by name to ``DataDrift(stattest=...)``; names are unique unless replaced."""
     if test.numeric is None and test.categorical is None:
         raise InvalidInput(f"stat test {test.name!r} scores neither numeric nor categorical columns")
-    if test.name in _TESTS and not replace:
-        raise InvalidInput(f"a stat test named {test.name!r} is already registered")
-    _TESTS[test.name] = test
-    return test
+    return STATTESTS.register(test.name, test, replace=replace)
 
 
 def get(name: str) -> StatTest:
-    test = _TESTS.get(name)
-    if test is None:
-        raise InvalidInput(f"unknown stat test {name!r}; known tests: {', '.join(names())}")
-    return test
+    """The test named ``name``; ``UnknownName`` lists the known ones."""
+    return STATTESTS.get(name)
 
 
 def names() -> list[str]:
-    return sorted(_TESTS)
+    return STATTESTS.names()
 
 
 def available() -> list[StatTest]:
     """Every registered test, by name."""
-    return [_TESTS[name] for name in names()]
+    return [test for _, test in STATTESTS.items()]
