@@ -1,5 +1,5 @@
 /** A run's artifacts: folder listings, file facts, table previews and the head of text files. */
-import { useQuery } from '@tanstack/react-query'
+import { queryOptions, useQuery } from '@tanstack/react-query'
 
 import { api, unwrap } from '../api/client'
 import { ApiError } from '../api/errors'
@@ -9,18 +9,35 @@ import { artifactUrl } from './paths'
 export const TEXT_PREVIEW_BYTES = 256 * 1024
 export const TABLE_PREVIEW_ROWS = 200
 
+/** Every query key about artifacts, under the run they belong to. */
+export const artifactKeys = {
+  all: ['artifacts'] as const,
+  run: (runId: string) => [...artifactKeys.all, runId] as const,
+  list: (runId: string, path: string) => [...artifactKeys.run(runId), 'list', path] as const,
+  info: (runId: string, path: string) => [...artifactKeys.run(runId), 'info', path] as const,
+  preview: (runId: string, path: string, maxRows: number) => [...artifactKeys.run(runId), 'preview', path, maxRows] as const,
+  text: (runId: string, path: string) => [...artifactKeys.run(runId), 'text', path] as const,
+}
+
 export function useArtifactList(runId: string, path: string, enabled = true) {
-  return useQuery({
-    queryKey: ['artifacts', runId, path],
+  return useQuery({ ...artifactListQuery(runId, path), enabled })
+}
+
+function artifactListQuery(runId: string, path: string) {
+  return queryOptions({
+    queryKey: artifactKeys.list(runId, path),
     queryFn: ({ signal }) =>
       unwrap(api.GET('/api/v1/runs/{run_id}/artifacts', { params: { path: { run_id: runId }, query: { path } }, signal })),
-    enabled,
   })
 }
 
 export function useArtifactInfo(runId: string, path: string) {
-  return useQuery({
-    queryKey: ['artifact-info', runId, path],
+  return useQuery(artifactInfoQuery(runId, path))
+}
+
+function artifactInfoQuery(runId: string, path: string) {
+  return queryOptions({
+    queryKey: artifactKeys.info(runId, path),
     queryFn: ({ signal }) =>
       unwrap(api.GET('/api/v1/runs/{run_id}/artifact-info', { params: { path: { run_id: runId }, query: { path } }, signal })),
     enabled: path !== '',
@@ -28,8 +45,12 @@ export function useArtifactInfo(runId: string, path: string) {
 }
 
 export function useTablePreview(runId: string, path: string) {
-  return useQuery({
-    queryKey: ['artifact-preview', runId, path, TABLE_PREVIEW_ROWS],
+  return useQuery(tablePreviewQuery(runId, path))
+}
+
+function tablePreviewQuery(runId: string, path: string) {
+  return queryOptions({
+    queryKey: artifactKeys.preview(runId, path, TABLE_PREVIEW_ROWS),
     queryFn: ({ signal }) =>
       unwrap(
         api.GET('/api/v1/runs/{run_id}/artifact-preview', {
@@ -76,8 +97,12 @@ export async function fetchTextHead(runId: string, path: string, signal?: AbortS
 }
 
 export function useTextHead(runId: string, path: string) {
-  return useQuery({
-    queryKey: ['artifact-text', runId, path],
+  return useQuery(textHeadQuery(runId, path))
+}
+
+function textHeadQuery(runId: string, path: string) {
+  return queryOptions({
+    queryKey: artifactKeys.text(runId, path),
     queryFn: ({ signal }) => fetchTextHead(runId, path, signal),
     staleTime: 5 * 60_000,
   })

@@ -5,9 +5,9 @@
  */
 import { useQuery } from '@tanstack/react-query'
 
-import { api, unwrap } from '../api/client'
 import { useMe } from '../api/session'
 import type { Level, Me } from '../api/types'
+import { accessQuery } from './api'
 
 export type Ability = 'edit' | 'manage'
 
@@ -24,13 +24,7 @@ export function allows(level: Level | null | undefined, ability: Ability): boole
 }
 
 export function useAccess(experimentId: string | undefined, enabled = true) {
-  return useQuery({
-    queryKey: ['access', experimentId],
-    queryFn: () =>
-      unwrap(api.GET('/api/v1/experiments/{experiment_id}/access', { params: { path: { experiment_id: experimentId ?? '' } } })),
-    enabled: enabled && experimentId !== undefined,
-    staleTime: 5 * 60_000,
-  })
+  return useQuery({ ...accessQuery(experimentId ?? ''), enabled: enabled && experimentId !== undefined })
 }
 
 /** False until known, so a control never flashes into view and away again. */

@@ -13,9 +13,10 @@ import { useChartSettings, type ChartSettings } from '../charts/settings'
 import { pointsForWidth, toPoints } from '../charts/transforms'
 import { useElementWidth } from '../charts/useElementWidth'
 import { useInView } from '../charts/useInView'
-import { fetchMetricHistory, isLive, LIVE_INTERVAL_MS, metricHistoryKey } from '../run/api'
+import { metricHistoryQuery } from '../run/api'
 import { splitMetricKeys } from '../run/runTags'
 import { useZoomDetail } from '../run/zoomDetail'
+import { isLive } from '../runs/live'
 import { EmptyState, ErrorState, Spinner } from '../ui/State'
 import styles from './Compare.module.css'
 import type { ComparedRun } from './ComparePage'
@@ -78,11 +79,8 @@ function CompareChart({ metricKey, runs, settings }: { metricKey: string; runs: 
   const having = useMemo(() => runs.filter(({ run }) => run.metrics?.[metricKey] !== undefined), [runs, metricKey])
   const results = useQueries({
     queries: having.map(({ run }) => ({
-      queryKey: metricHistoryKey(run.run_id, metricKey, maxPoints),
-      queryFn: ({ signal }: { signal: AbortSignal }) => fetchMetricHistory(run.run_id, metricKey, maxPoints, signal),
+      ...metricHistoryQuery(run.run_id, metricKey, maxPoints, isLive(run) && inView),
       enabled: inView && width > 0,
-      refetchInterval: isLive(run) && inView ? LIVE_INTERVAL_MS : (false as const),
-      staleTime: isLive(run) ? 0 : 60_000,
     })),
     combine: combineHistories,
   })

@@ -7,11 +7,10 @@ import { useQueries } from '@tanstack/react-query'
 import { lazy, Suspense, useMemo } from 'react'
 import { Link, useSearchParams } from 'react-router'
 
-import { api, unwrap } from '../api/client'
 import type { Run } from '../api/types'
 import { seriesColor } from '../charts/palette'
-import { isLive, LIVE_INTERVAL_MS } from '../run/api'
 import { TabPanel, Tabs, useUrlTab, type TabSpec } from '../run/Tabs'
+import { runQuery } from '../runs/api'
 import { StatusBadge } from '../runs/StatusBadge'
 import { EmptyState, ErrorState, Loading } from '../ui/State'
 import styles from './Compare.module.css'
@@ -40,14 +39,7 @@ export function ComparePage() {
   const [params] = useSearchParams()
   const allIds = parseRunIds(params.get('runs'))
   const ids = allIds.slice(0, MAX_RUNS)
-  const results = useQueries({
-    queries: ids.map((runId) => ({
-      queryKey: ['run', runId],
-      queryFn: ({ signal }: { signal: AbortSignal }) =>
-        unwrap(api.GET('/api/v1/runs/{run_id}', { params: { path: { run_id: runId } }, signal })),
-      refetchInterval: (query: { state: { data?: Run } }) => (isLive(query.state.data) ? LIVE_INTERVAL_MS : false),
-    })),
-  })
+  const results = useQueries({ queries: ids.map((runId) => runQuery(runId)) })
 
   if (ids.length === 0) {
     return (

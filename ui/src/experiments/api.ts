@@ -1,5 +1,8 @@
-/** Experiments over the REST API: the listing (all pages), run counts, and the changes a manager makes. */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+/**
+ * Experiments over the REST API: their query keys, the listing (all pages), one experiment, run counts,
+ * the keys its runs logged, and the changes a manager makes.
+ */
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useMemo } from 'react'
 
 import { api, unwrap } from '../api/client'
@@ -8,7 +11,19 @@ import type { Experiment, ViewType } from '../api/types'
 const PAGE = 1000
 const COUNT_BATCH = 1000
 
-export const experimentsKey = ['experiments'] as const
+/** Every query key about experiments, one prefix per level; a change to an experiment invalidates `all`. */
+export const experimentKeys = {
+  all: ['experiments'] as const,
+  lists: () => [...experimentKeys.all, 'list'] as const,
+  list: (view: ViewType) => [...experimentKeys.lists(), view] as const,
+  details: () => [...experimentKeys.all, 'detail'] as const,
+  detail: (experimentId: string) => [...experimentKeys.details(), experimentId] as const,
+  /** Run counts and latest run times; a change to runs invalidates these too. */
+  activities: () => [...experimentKeys.all, 'activity'] as const,
+  activity: (experimentIds: readonly string[] | undefined) => [...experimentKeys.activities(), experimentIds] as const,
+  /** The param, metric and tag keys logged by an experiment's runs. */
+  logged: (experimentId: string) => [...experimentKeys.all, 'logged-keys', experimentId] as const,
+}
 
 async function listExperiments(view: ViewType): Promise<Experiment[]> {
   const all: Experiment[] = []
@@ -24,15 +39,23 @@ async function listExperiments(view: ViewType): Promise<Experiment[]> {
 }
 
 /** Every experiment the caller may read; the sidebar and the experiments page share this cache entry. */
+function experimentsQuery(view: ViewType) {
+  return queryOptions({ queryKey: experimentKeys.list(view), queryFn: () => listExperiments(view) })
+}
+
 export function useExperiments(view: ViewType = 'active') {
-  return useQuery({ queryKey: [...experimentsKey, view], queryFn: () => listExperiments(view) })
+  return useQuery(experimentsQuery(view))
+}
+
+function experimentQuery(experimentId: string) {
+  return queryOptions({
+    queryKey: experimentKeys.detail(experimentId),
+    queryFn: () => unwrap(api.GET('/api/v1/experiments/{experiment_id}', { params: { path: { experiment_id: experimentId } } })),
+  })
 }
 
 export function useExperiment(experimentId: string) {
-  return useQuery({
-    queryKey: [...experimentsKey, 'one', experimentId],
-    queryFn: () => unwrap(api.GET('/api/v1/experiments/{experiment_id}', { params: { path: { experiment_id: experimentId } } })),
-  })
+  return useQuery(experimentQuery(experimentId))
 }
 
 /** Per experiment: its active runs, and when the latest of them started (null without runs). */
@@ -47,13 +70,17 @@ export async function loadActivity(experimentIds: string[]): Promise<Activity> {
   return found
 }
 
-/** Run counts and latest run times; the key stays 'run-counts' so run changes refresh it. */
-export function useActivity(experimentIds: string[] | undefined) {
-  return useQuery({
-    queryKey: ['run-counts', experimentIds],
+/** Run counts and latest run times; changes to runs invalidate them (see `runs/api.ts`). */
+function activityQuery(experimentIds: string[] | undefined) {
+  return queryOptions({
+    queryKey: experimentKeys.activity(experimentIds),
     queryFn: () => loadActivity(experimentIds ?? []),
     enabled: experimentIds !== undefined && experimentIds.length > 0,
   })
+}
+
+export function useActivity(experimentIds: string[] | undefined) {
+  return useQuery(activityQuery(experimentIds))
 }
 
 /** Active runs per experiment. */
@@ -71,11 +98,26 @@ export function lastActivity(experiment: Experiment, activity: Activity | undefi
   return Math.max(experiment.last_update_time, activity?.[experiment.experiment_id]?.last_run_time ?? 0)
 }
 
+/** The param, metric and tag keys used by an experiment's runs (for columns and filter suggestions). */
+function loggedKeysQuery(experimentId: string) {
+  return queryOptions({
+    queryKey: experimentKeys.logged(experimentId),
+    queryFn: () =>
+      unwrap(api.GET('/api/v1/experiments/{experiment_id}/keys', { params: { path: { experiment_id: experimentId } } })),
+    staleTime: 60_000,
+    retry: false,
+  })
+}
+
+export function useExperimentKeys(experimentId: string) {
+  return useQuery(loggedKeysQuery(experimentId))
+}
+
 function useExperimentChange<A, R>(change: (args: A) => Promise<R>) {
   const client = useQueryClient()
   return useMutation({
     mutationFn: change,
-    onSettled: () => client.invalidateQueries({ queryKey: experimentsKey }),
+    onSettled: () => client.invalidateQueries({ queryKey: experimentKeys.all }),
   })
 }
 

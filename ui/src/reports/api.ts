@@ -1,5 +1,5 @@
 /** Stored monitoring reports over the REST API: listings per experiment or run, one report, its document. */
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 
 import { api, unwrap } from '../api/client'
 import { ApiError } from '../api/errors'
@@ -10,16 +10,24 @@ export const PAGE_SIZE = 100
 
 export type ReportScope = { experimentId: string } | { subject: string }
 
-export const reportsKey = ['reports'] as const
+/** Every query key about reports; a report's document sits under its detail, so both go together. */
+export const reportKeys = {
+  all: ['reports'] as const,
+  lists: () => [...reportKeys.all, 'list'] as const,
+  list: (scope: ReportScope) => [...reportKeys.lists(), scope] as const,
+  details: () => [...reportKeys.all, 'detail'] as const,
+  detail: (reportId: string) => [...reportKeys.details(), reportId] as const,
+  document: (reportId: string) => [...reportKeys.detail(reportId), 'document'] as const,
+}
 
 function scopeQuery(scope: ReportScope) {
   return 'experimentId' in scope ? { experiment_id: scope.experimentId } : { subject: scope.subject }
 }
 
 /** Newest first, page by page. */
-export function useReportPages(scope: ReportScope) {
-  return useInfiniteQuery({
-    queryKey: [...reportsKey, 'list', scope],
+function reportPagesQuery(scope: ReportScope) {
+  return infiniteQueryOptions({
+    queryKey: reportKeys.list(scope),
     queryFn: ({ pageParam, signal }) =>
       unwrap(
         api.GET('/api/v1/reports', {
@@ -32,17 +40,25 @@ export function useReportPages(scope: ReportScope) {
   })
 }
 
-export function useReport(reportId: string) {
-  return useQuery({
-    queryKey: [...reportsKey, 'one', reportId],
+export function useReportPages(scope: ReportScope) {
+  return useInfiniteQuery(reportPagesQuery(scope))
+}
+
+function reportQuery(reportId: string) {
+  return queryOptions({
+    queryKey: reportKeys.detail(reportId),
     queryFn: () => unwrap(api.GET('/api/v1/reports/{report_id}', { params: { path: { report_id: reportId } } })),
   })
 }
 
+export function useReport(reportId: string) {
+  return useQuery(reportQuery(reportId))
+}
+
 /** The whole document, checked; a stored report never changes, so it is fetched once. */
-export function useReportDocument(reportId: string) {
-  return useQuery({
-    queryKey: [...reportsKey, 'document', reportId],
+function reportDocumentQuery(reportId: string) {
+  return queryOptions({
+    queryKey: reportKeys.document(reportId),
     queryFn: async ({ signal }) =>
       readDocument(await unwrap(api.GET('/api/v1/reports/{report_id}/document', { params: { path: { report_id: reportId } }, signal }))),
     staleTime: Infinity,
@@ -51,10 +67,14 @@ export function useReportDocument(reportId: string) {
   })
 }
 
+export function useReportDocument(reportId: string) {
+  return useQuery(reportDocumentQuery(reportId))
+}
+
 export function useDeleteReport() {
   const client = useQueryClient()
   return useMutation({
     mutationFn: (reportId: string) => unwrap(api.DELETE('/api/v1/reports/{report_id}', { params: { path: { report_id: reportId } } })),
-    onSettled: () => client.invalidateQueries({ queryKey: [...reportsKey, 'list'] }),
+    onSettled: () => client.invalidateQueries({ queryKey: reportKeys.lists() }),
   })
 }

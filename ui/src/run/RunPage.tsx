@@ -8,11 +8,12 @@ import { Link, useParams } from 'react-router'
 
 import type { Run } from '../api/types'
 import { useExperiment } from '../experiments/api'
+import { useRun } from '../runs/api'
+import { isLive } from '../runs/live'
 import { DeletedBadge, StatusBadge } from '../runs/StatusBadge'
 import { formatDuration, formatIso } from '../ui/format'
 import { ErrorState, Loading } from '../ui/State'
 import { useNow } from '../ui/useNow'
-import { isLive, useLiveRun } from './api'
 import { Overview } from './Overview'
 import styles from './RunPage.module.css'
 import { splitMetricKeys } from './runTags'
@@ -28,7 +29,7 @@ type TabId = (typeof TAB_IDS)[number]
 
 export function RunPage() {
   const { runId = '' } = useParams()
-  const run = useLiveRun(runId)
+  const run = useRun(runId)
   if (run.isError && !run.data) {
     return (
       <div className="page">

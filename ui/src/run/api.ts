@@ -1,33 +1,20 @@
 /**
- * The run page's requests: the run (polled while it runs), its child runs, metric histories at a
- * resolution that fits the chart, and tag edits.
+ * The run page's requests: its child runs, metric histories at a resolution that fits the chart, zoomed
+ * ranges of them, and tag edits. The run itself is `runQuery` in `runs/api.ts`, which owns the run keys.
  */
-import { keepPreviousData, useMutation, useQuery, useQueryClient, type Query } from '@tanstack/react-query'
+import { keepPreviousData, queryOptions, skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 
 import { api, unwrap } from '../api/client'
+import type { components } from '../api/schema'
 import type { Run } from '../api/types'
 import type { DetailRequest } from '../charts/zoom'
+import { runKeys } from '../runs/api'
+import { isLive, LIVE_INTERVAL_MS } from '../runs/live'
 
-/** How often a running run and its visible charts refresh. Polling pauses while the tab is hidden. */
-export const LIVE_INTERVAL_MS = 2_500
+/** A history that is not live is reused for a minute; a live one is stale at once, so every poll fetches it. */
+const SETTLED_HISTORY_STALE_MS = 60_000
 
-export function isLive(run: Pick<Run, 'status' | 'lifecycle_stage'> | undefined): boolean {
-  return run?.status === 'RUNNING' && run.lifecycle_stage === 'active'
-}
-
-function fetchRun(runId: string, signal?: AbortSignal) {
-  return unwrap(api.GET('/api/v1/runs/{run_id}', { params: { path: { run_id: runId } }, signal }))
-}
-
-/** The run; refreshed every few seconds while it is RUNNING and the page is visible. */
-export function useLiveRun(runId: string) {
-  return useQuery({
-    queryKey: ['run', runId],
-    queryFn: ({ signal }) => fetchRun(runId, signal),
-    refetchInterval: (query: Query<Run>) => (isLive(query.state.data) ? LIVE_INTERVAL_MS : false),
-    refetchIntervalInBackground: false,
-  })
-}
+type MetricHistory = components['schemas']['MetricHistory']
 
 export interface ChildRun {
   run_id: string
@@ -35,9 +22,9 @@ export interface ChildRun {
 }
 
 /** The run's children: their ids from /children, names and status from one search of the experiment. */
-export function useChildRuns(run: Run) {
-  return useQuery({
-    queryKey: ['run-children', run.run_id],
+function childRunsQuery(run: Run) {
+  return queryOptions({
+    queryKey: runKeys.children(run.run_id),
     queryFn: async ({ signal }): Promise<ChildRun[]> => {
       const ids = await unwrap(
         api.GET('/api/v1/runs/{run_id}/children', { params: { path: { run_id: run.run_id } }, signal }),
@@ -57,32 +44,80 @@ export function useChildRuns(run: Run) {
       const byId = new Map(found.items.map((child) => [child.run_id, child]))
       return ids.map((id) => ({ run_id: id, run: byId.get(id) }))
     },
+    // New children of a running run are rarer than new points, so they are asked for less often.
     refetchInterval: isLive(run) ? LIVE_INTERVAL_MS * 4 : false,
   })
 }
 
-export function metricHistoryKey(runId: string, key: string, maxPoints: number) {
-  return ['metric-history', runId, key, maxPoints] as const
-}
-
-export function fetchMetricHistory(runId: string, key: string, maxPoints: number, signal?: AbortSignal) {
-  return unwrap(
-    api.GET('/api/v1/runs/{run_id}/metric-history', {
-      params: { path: { run_id: runId }, query: { key, max_points: maxPoints } },
-      signal,
-    }),
-  )
+export function useChildRuns(run: Run) {
+  return useQuery(childRunsQuery(run))
 }
 
 /**
- * Step ranges of one metric for a zoomed chart (what it draws in detail), keyed by each run's range
- * bucket: nearby zooms share an entry.
+ * One metric's history, reduced by the server to about `maxPoints` (keeping each bucket's extremes).
+ * `live` (the run is running and its chart on screen) polls it.
  */
-export function metricRangesKey(key: string, ranges: readonly { runId: string; request: DetailRequest }[]) {
-  return ['metric-history-range', key, ranges.map(({ runId, request }) => [runId, request.minStep, request.maxStep, request.maxPoints])] as const
+export function metricHistoryQuery(runId: string, key: string, maxPoints: number, live: boolean) {
+  return queryOptions({
+    queryKey: runKeys.metricHistory(runId, key, maxPoints),
+    queryFn: ({ signal }) =>
+      unwrap(
+        api.GET('/api/v1/runs/{run_id}/metric-history', {
+          params: { path: { run_id: runId }, query: { key, max_points: maxPoints } },
+          signal,
+        }),
+      ),
+    refetchInterval: live ? LIVE_INTERVAL_MS : false,
+    refetchIntervalInBackground: false,
+    staleTime: live ? 0 : SETTLED_HISTORY_STALE_MS,
+  })
 }
 
-export function fetchMetricRange(runId: string, key: string, request: DetailRequest, signal?: AbortSignal) {
+/**
+ * One metric's history for a run page chart; `enabled` holds the request until the chart is on screen and
+ * measured, and the last history stays drawn while one at a new resolution loads.
+ */
+export function useMetricHistory(runId: string, key: string, maxPoints: number, { live = false, enabled = true } = {}) {
+  return useQuery({ ...metricHistoryQuery(runId, key, maxPoints, live), enabled, placeholderData: keepPreviousData })
+}
+
+interface RangeDetail {
+  runId: string
+  request: DetailRequest
+  history: MetricHistory
+}
+
+/**
+ * Step ranges of one metric for a zoomed chart (what it draws in detail), one request per run in
+ * `ranges`; `live` polls them (a range that reaches the end of a running series grows).
+ */
+export function metricRangesQuery(
+  key: string,
+  ranges: readonly { runId: string; request: DetailRequest }[],
+  { enabled, live }: { enabled: boolean; live: boolean },
+) {
+  return queryOptions({
+    queryKey: runKeys.metricRanges(key, ranges),
+    queryFn:
+      enabled && ranges.length > 0
+        ? ({ signal }) =>
+            Promise.all(
+              ranges.map(
+                async ({ runId, request }): Promise<RangeDetail> => ({
+                  runId,
+                  request,
+                  history: await fetchMetricRange(runId, key, request, signal),
+                }),
+              ),
+            )
+        : skipToken,
+    refetchInterval: live ? LIVE_INTERVAL_MS : false,
+    refetchIntervalInBackground: false,
+    staleTime: live ? 0 : SETTLED_HISTORY_STALE_MS,
+  })
+}
+
+function fetchMetricRange(runId: string, key: string, request: DetailRequest, signal: AbortSignal) {
   const { minStep, maxStep, maxPoints } = request
   return unwrap(
     api.GET('/api/v1/runs/{run_id}/metric-history', {
@@ -92,30 +127,15 @@ export function fetchMetricRange(runId: string, key: string, request: DetailRequ
   )
 }
 
-/**
- * One metric's history, reduced by the server to about `maxPoints` (keeping each bucket's extremes).
- * `live` polls it; `enabled` holds the request until the chart is on screen and measured.
- */
-export function useMetricHistory(runId: string, key: string, maxPoints: number, { live = false, enabled = true } = {}) {
-  return useQuery({
-    queryKey: metricHistoryKey(runId, key, maxPoints),
-    queryFn: ({ signal }) => fetchMetricHistory(runId, key, maxPoints, signal),
-    enabled,
-    refetchInterval: live ? LIVE_INTERVAL_MS : false,
-    refetchIntervalInBackground: false,
-    placeholderData: keepPreviousData,
-    staleTime: live ? 0 : 60_000,
-  })
-}
-
+/** An edit to one run: its own entry and every search that may show it are out of date. */
 function useRunChange<T>(runId: string, act: (value: T) => Promise<unknown>) {
   const client = useQueryClient()
   return useMutation({
     mutationFn: act,
     onSettled: async () => {
       await Promise.all([
-        client.invalidateQueries({ queryKey: ['run', runId] }),
-        client.invalidateQueries({ queryKey: ['runs'] }),
+        client.invalidateQueries({ queryKey: runKeys.detail(runId) }),
+        client.invalidateQueries({ queryKey: runKeys.lists() }),
       ])
     },
   })

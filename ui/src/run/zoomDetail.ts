@@ -5,7 +5,7 @@
  * overview gets the detail merged in. Until the new range arrives the previous detail stays drawn;
  * double-click reset returns to the overview at once.
  */
-import { keepPreviousData, skipToken, useQuery } from '@tanstack/react-query'
+import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 
 import type { components } from '../api/schema'
@@ -19,7 +19,7 @@ import {
   type DetailRequest,
   type XRange,
 } from '../charts/zoom'
-import { fetchMetricRange, LIVE_INTERVAL_MS, metricRangesKey } from './api'
+import { metricRangesQuery } from './api'
 
 type MetricHistory = components['schemas']['MetricHistory']
 
@@ -30,12 +30,6 @@ export interface ZoomSource {
   live: boolean
   /** The reduced history of the whole series, once loaded. */
   overview: MetricHistory | undefined
-}
-
-interface RangeDetail {
-  runId: string
-  request: DetailRequest
-  history: MetricHistory
 }
 
 /** The zoom, once it has stayed put for `DETAIL_DEBOUNCE_MS`; null (not zoomed) straight away. */
@@ -84,24 +78,8 @@ export function useZoomDetail(metricKey: string, sources: readonly ZoomSource[],
   }, [sources, settled, xMode, width])
 
   const query = useQuery({
-    queryKey: metricRangesKey(metricKey, ranges),
-    queryFn:
-      enabled && ranges.length > 0
-        ? ({ signal }) =>
-            Promise.all(
-              ranges.map(
-                async ({ runId, request }): Promise<RangeDetail> => ({
-                  runId,
-                  request,
-                  history: await fetchMetricRange(runId, metricKey, request, signal),
-                }),
-              ),
-            )
-        : skipToken,
+    ...metricRangesQuery(metricKey, ranges, { enabled, live: ranges.some((entry) => entry.live) }),
     placeholderData: keepPreviousData,
-    refetchInterval: ranges.some((entry) => entry.live) ? LIVE_INTERVAL_MS : false,
-    refetchIntervalInBackground: false,
-    staleTime: ranges.some((entry) => entry.live) ? 0 : 60_000,
   })
 
   const details = settled ? query.data : undefined

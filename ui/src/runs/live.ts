@@ -1,19 +1,23 @@
 /**
- * Live rows: runs shown as RUNNING are fetched again by id every few seconds, so their status, duration
- * and latest metrics move without a reload. Only those rows are asked for (at most MAX_LIVE), never the
- * loaded pages, which may hold 100,000 runs; polling stops once none of them is running, and while the
- * tab is hidden.
+ * What "live" means for runs: a run shown as RUNNING is fetched again every LIVE_INTERVAL_MS, so its
+ * status, duration and latest metrics move without a reload. In the table only those rows are asked for
+ * (at most MAX_LIVE), never the loaded pages, which may hold 100,000 runs; polling stops once none of them
+ * is running, and while the tab is hidden. The queries themselves are in `api.ts`.
  */
-import { useQuery, type Query } from '@tanstack/react-query'
-import { useMemo } from 'react'
+import type { Query } from '@tanstack/react-query'
 
-import { api, unwrap } from '../api/client'
 import type { Run } from '../api/types'
 
+/** How often whatever shows a running run refreshes: the table's rows, the run page, its charts, compare. */
 export const LIVE_INTERVAL_MS = 3000
 export const MAX_LIVE = 200
 
 type LivePage = { items: Run[] }
+
+/** A run that can still change: running, and not deleted. */
+export function isLive(run: Pick<Run, 'status' | 'lifecycle_stage'> | undefined): boolean {
+  return run?.status === 'RUNNING' && run.lifecycle_stage === 'active'
+}
 
 /** A filter in the search grammar that matches exactly these runs. */
 export function runIdFilter(ids: readonly string[]): string {
@@ -41,22 +45,4 @@ export function withFresh(runs: readonly Run[], fresh: readonly Run[] | undefine
 export function stillRunning(query: Query<LivePage>): number | false {
   const items = query.state.data?.items
   return items === undefined || items.some((run) => run.status === 'RUNNING') ? LIVE_INTERVAL_MS : false
-}
-
-export function useLiveRuns(experimentId: string, runs: readonly Run[]): readonly Run[] {
-  const ids = useMemo(() => runningIds(runs), [runs])
-  const live = useQuery({
-    queryKey: ['runs-live', experimentId, ids.join(',')],
-    queryFn: ({ signal }) =>
-      unwrap(
-        api.POST('/api/v1/runs/search', {
-          body: { experiment_ids: [experimentId], filter: runIdFilter(ids), max_results: ids.length, view: 'all' },
-          signal,
-        }),
-      ),
-    enabled: ids.length > 0,
-    refetchInterval: stillRunning,
-    refetchIntervalInBackground: false,
-  })
-  return useMemo(() => withFresh(runs, live.data?.items), [runs, live.data])
 }

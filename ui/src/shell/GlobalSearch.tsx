@@ -1,11 +1,10 @@
 /** The header's jump box: type an experiment name, a run name or a run id prefix; Ctrl/⌘+K focuses it. */
-import { useQuery } from '@tanstack/react-query'
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { useNavigate } from 'react-router'
 
-import { api, unwrap } from '../api/client'
 import { useExperiments } from '../experiments/api'
 import { useDebounced } from '../ui/useDebounced'
+import { useJumpRuns } from './api'
 import { experimentTargets, runFilter, runTargets, type Target } from './globalSearch'
 import styles from './Shell.module.css'
 
@@ -23,13 +22,7 @@ export function GlobalSearch() {
   const filter = runFilter(debounced)
   const ids = useMemo(() => experiments?.slice(0, MAX_EXPERIMENT_IDS).map((e) => e.experiment_id), [experiments])
 
-  const runs = useQuery({
-    queryKey: ['jump-runs', filter, ids],
-    queryFn: () =>
-      unwrap(api.POST('/api/v1/runs/search', { body: { experiment_ids: ids ?? [], filter: filter ?? '', max_results: 8 } })),
-    enabled: filter !== null && ids !== undefined && ids.length > 0,
-    staleTime: 10_000,
-  })
+  const runs = useJumpRuns(filter, ids)
 
   const targets: Target[] = useMemo(
     () => [...experimentTargets(experiments ?? [], query), ...(filter !== null ? runTargets(runs.data?.items ?? [], experiments ?? []) : [])],
