@@ -148,6 +148,12 @@ def test_every_import_respects_the_layers() -> None:
         ("tether.cli.server", "tether.server.run", True),
         ("tether.cli.users", "tether.server.run", False),
         ("tether.client.proxy", "tether.auth.service", False),
+        ("tether.lineage.service", "tether.storage.db", True),
+        ("tether.lineage.service", "tether.tracking.service", False),
+        ("tether.storage.tables.lineage", "tether.lineage.kinds", False),
+        ("tether.monitoring.service", "tether.lineage.service", True),
+        ("tether.refs", "tether.errors", True),
+        ("tether.refs", "tether.storage.db", False),
     ],
 )
 def test_the_rule_itself(source: str, target: str, ok: bool) -> None:

@@ -12,6 +12,7 @@ from tether.auth.guard import Guard
 from tether.auth.ratelimit import LoginLimits
 from tether.auth.service import AuthService
 from tether.config import Settings
+from tether.lineage.service import LineageService
 from tether.monitoring.service import MonitoringService
 from tether.storage.blobs import BlobStore
 from tether.storage.db import Database
@@ -22,6 +23,7 @@ from tether.tracking.service import TrackingService
 class Services:
     db: Database
     blobs: BlobStore
+    lineage: LineageService
     tracking: TrackingService
     auth: AuthService
     monitoring: MonitoringService
@@ -36,13 +38,15 @@ def open_services(settings: Settings, *, login_limits: LoginLimits | None = None
     """Open (and migrate, if needed) the store ``settings`` names, with every service over it."""
     db = Database(settings.db_url)
     blobs = BlobStore(settings.blob_url, settings.blob_options)
+    lineage = LineageService(db)
     tracking = TrackingService(db, blobs)
     auth = AuthService(db)
     return Services(
         db=db,
         blobs=blobs,
+        lineage=lineage,
         tracking=tracking,
         auth=auth,
-        monitoring=MonitoringService(db, blobs, tracking),
+        monitoring=MonitoringService(db, blobs, tracking, lineage),
         guard=Guard(auth, login_limits=login_limits),
     )

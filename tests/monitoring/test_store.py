@@ -87,7 +87,7 @@ def test_a_deleted_report_is_gone(client: tt.Client) -> None:
     ("subject", "document", "error", "message"),
     [
         ("run:nothex", None, InvalidInput, "not a valid run reference"),
-        ("model:churn/3", None, InvalidInput, "reports can be attached to run:<id>"),
+        ("models:/churn/3", None, InvalidInput, "reports can be attached to run:<id>"),
         ("wat", None, InvalidInput, "is not a reference"),
         ("run:" + "0" * 32, None, NotFound, "run"),
         (None, {"kind": "poster"}, InvalidInput, "kind 'report' or 'suite'"),

@@ -2,7 +2,8 @@
 
 The document is validated against the result shapes before it is stored, so every stored report renders;
 it goes to the blob store, and a row keeps the headline (kind, pass/fail, a few figures) for listings.
-The subject is a typed reference; today a report can point at a run (``run:<id>``).
+The subject is a typed reference (today a run, ``run:<id>``); what a report judged is a ``judged`` lineage
+edge from the subject to ``report:<id>``, written in the same transaction as the report's row.
 """
 
 from __future__ import annotations
@@ -10,17 +11,19 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import Connection, Row, select
 
-from tether.errors import InvalidInput, NotFound
+from tether.errors import InvalidInput, NotFound, StorageError
+from tether.lineage import queries as lineage_queries
+from tether.lineage.service import LineageService
 from tether.monitoring.documents import ReportResult, SuiteOutcome, headline, read_document, validate_document
 from tether.monitoring.schemas import StoredReport
 from tether.paging import decode_token, encode_token, query_fingerprint
-from tether.refs import InvalidRef, Ref
+from tether.refs import Ref, ReportRef
 from tether.schemas import Page
 from tether.storage.blobs import BlobStore
 from tether.storage.db import Database
@@ -32,10 +35,17 @@ _REPORT_ID_LENGTH = 32
 
 
 class MonitoringService:
-    def __init__(self, db: Database, blobs: BlobStore, tracking: TrackingService) -> None:
+    def __init__(
+        self,
+        db: Database,
+        blobs: BlobStore,
+        tracking: TrackingService,
+        lineage: LineageService,
+    ) -> None:
         self.db = db
         self.blobs = blobs
         self.tracking = tracking
+        self.lineage = lineage
         self._experiment_of: dict[str, Callable[[str], str]] = {"run": tracking.experiment_of_run}
 
     def log_report(self, subject: str, document: Mapping[str, Any], name: str = "") -> StoredReport:
@@ -57,7 +67,6 @@ class MonitoringService:
         report_id = uuid.uuid4().hex
         row = {
             "report_id": report_id,
-            "subject": str(ref),
             "experiment_id": int(experiment_id),
             "name": name or ("suite" if kind == "suite" else "report"),
             "kind": kind,
@@ -69,7 +78,8 @@ class MonitoringService:
         self.blobs.put_bytes(body, _blob_key(report_id))
         with self.db.write() as conn:
             conn.execute(reports.insert(), [row])
-        return _stored(row)
+            self.lineage.record(ref, ReportRef(report_id), "judged", conn=conn)
+        return _stored(row, str(ref))
 
     def list_reports(
         self,
@@ -90,10 +100,11 @@ class MonitoringService:
             self.tracking.get_experiment(experiment_id)
             query = query.where(reports.c.experiment_id == int(experiment_id))
         else:
-            query = query.where(reports.c.subject == str(self._subject(str(subject))))
+            judged = lineage_queries.linked_ids(str(self._subject(str(subject))), "judged", ReportRef.prefix)
+            query = query.where(reports.c.report_id.in_(judged))
         with self.db.read() as conn:
             rows = conn.execute(query.offset(offset).limit(max_results + 1)).all()
-        items = [_stored(row._asdict()) for row in rows[:max_results]]
+            items = _with_subjects(conn, rows[:max_results])
         more = len(rows) > max_results
         return Page(
             items=items, next_page_token=encode_token(offset + max_results, fingerprint) if more else None
@@ -101,7 +112,7 @@ class MonitoringService:
 
     def get_report(self, report_id: str) -> StoredReport:
         with self.db.read() as conn:
-            return _stored(_row(conn, report_id)._asdict())
+            return _with_subjects(conn, [_row(conn, report_id)])[0]
 
     def report_document(self, report_id: str) -> ReportResult | SuiteOutcome:
         """The whole stored report or suite outcome, as it was logged."""
@@ -113,6 +124,7 @@ class MonitoringService:
         with self.db.write() as conn:
             _row(conn, report_id)
             conn.execute(reports.delete().where(reports.c.report_id == report_id))
+            self.lineage.forget(ReportRef(report_id), conn=conn)
         self.blobs.delete_prefix(_blob_key(report_id))
 
     def experiment_of_report(self, report_id: str) -> str:
@@ -120,10 +132,7 @@ class MonitoringService:
         return str(self.get_report(report_id).experiment_id)
 
     def _subject(self, subject: str) -> Ref:
-        try:
-            ref = Ref.parse(subject)
-        except InvalidRef as error:
-            raise InvalidInput(str(error)) from None
+        ref = Ref.parse(subject)
         if ref.kind not in self._experiment_of:
             kinds = ", ".join(f"{kind}:<id>" for kind in self._experiment_of)
             raise InvalidInput(f"reports can be attached to {kinds}; {subject!r} is not one of those")
@@ -139,11 +148,24 @@ def _row(conn: Connection, report_id: str) -> Row[Any]:
     return found
 
 
-def _stored(row: Mapping[str, Any]) -> StoredReport:
+def _with_subjects(conn: Connection, rows: Sequence[Row[Any]]) -> list[StoredReport]:
+    """Stored reports for ``rows``, each with the subject its ``judged`` edge points from."""
+    judged = {str(ReportRef(row.report_id)): row for row in rows}
+    subjects: dict[str, str] = {}
+    edges = lineage_queries.edges_into(conn, judged, kinds=["judged"])
+    for edge in sorted(edges, key=lambda edge: (edge.created_at, edge.src_ref)):
+        subjects.setdefault(edge.dst_ref, edge.src_ref)
+    missing = next((ref for ref in judged if ref not in subjects), None)
+    if missing is not None:
+        raise StorageError(f"{missing} has lost the lineage edge that names its subject")
+    return [_stored(row._asdict(), subjects[ref]) for ref, row in judged.items()]
+
+
+def _stored(row: Mapping[str, Any], subject: str) -> StoredReport:
     experiment = row["experiment_id"]
     return StoredReport(
         report_id=row["report_id"],
-        subject=row["subject"],
+        subject=subject,
         experiment_id=None if experiment is None else str(experiment),
         name=row["name"],
         kind=row["kind"],

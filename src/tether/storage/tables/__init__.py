@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tether.storage.tables.auth import api_tokens, experiment_permissions, login_failures, sessions, users
+from tether.storage.tables.lineage import lineage_edges
 from tether.storage.tables.meta import metadata
 from tether.storage.tables.monitoring import monitoring_reports
 from tether.storage.tables.tracking import (
@@ -23,6 +24,7 @@ __all__ = [
     "experiment_tags",
     "experiments",
     "latest_metrics",
+    "lineage_edges",
     "login_failures",
     "metadata",
     "metric_chunks",

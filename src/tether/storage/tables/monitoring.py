@@ -1,8 +1,9 @@
 """Tables of the monitoring domain: stored reports and test-suite outcomes.
 
 A report's document (every metric, distribution and curve) lives in the blob store; this row holds what a
-listing shows at a glance (kind, pass/fail, a few headline figures) and what it points at (``subject``, a
-typed reference such as ``run:<id>``), with the experiment copied out so listings filter on an index.
+listing shows at a glance (kind, pass/fail, a few headline figures), with the experiment of its subject
+copied out so listings filter on an index. What a report judged is a ``judged`` lineage edge from the
+subject's ref to ``report:<id>`` (see ``lineage.py``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ monitoring_reports = Table(
     "monitoring_reports",
     metadata,
     Column("report_id", String(32), primary_key=True),
-    Column("subject", String(300), nullable=False, index=True),
     Column("experiment_id", Integer, ForeignKey("experiments.experiment_id"), nullable=True),
     Column("name", String(250), nullable=False),
     Column("kind", String(16), nullable=False),
