@@ -35,7 +35,7 @@ def _schema_like(module: str) -> bool:
 def _client_rule(target: str) -> bool:
     """The local backend opens the services; the protocol names them for typing; the package picks one."""
     return target.startswith(
-        (*FOUNDATION, "tether.client", "tether.services", *(f"tether.{d}" for d in DOMAINS))
+        (*FOUNDATION, "tether.client", "tether.services", "tether.lineage", *(f"tether.{d}" for d in DOMAINS))
     )
 
 
@@ -183,7 +183,7 @@ REMOTE_PROBE = """
 import sys
 from tether.client.remote import RemoteBackend
 backend = RemoteBackend("http://127.0.0.1:9")
-backend.tracking, backend.auth, backend.monitoring
+backend.tracking, backend.auth, backend.monitoring, backend.lineage
 heavy = ("tether.storage", "tether.server", "tether.services", "sqlalchemy")
 loaded = sorted(m for m in sys.modules if m.endswith(".service") or m.startswith(heavy))
 print(",".join(loaded))

@@ -144,13 +144,15 @@ class Domain:
     ``name`` is the domain's attribute on a backend (``backend.tracking``). ``streams`` names the service
     methods served by hand-written streaming routes instead of declarations. ``scopes`` names, per kind of
     object, the service method that takes the object's id and returns the id of the experiment governing
-    it; the server calls those only to check permissions, and the remote client does not offer them.
+    it; the server calls those only to check permissions. ``internal`` names the methods other domains
+    call in process, inside their own transactions. The remote client offers neither.
     """
 
     name: str
     endpoints: tuple[Endpoint, ...]
     scopes: Mapping[ScopeKind, str] = field(default_factory=dict)
     streams: tuple[str, ...] = ()
+    internal: tuple[str, ...] = ()
 
     def calls(self) -> dict[str, tuple[Endpoint, ...]]:
         """The declared endpoints of each service method, in declaration order."""

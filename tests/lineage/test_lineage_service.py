@@ -121,14 +121,14 @@ def test_an_edge_in_a_domain_transaction_commits_and_rolls_back_with_it(
         lineage.record(TRAIN, V2, "produced", conn=conn)
         lineage.forget(V1, conn=conn)
         raise RuntimeError("the domain's own write failed")
-    assert pairs(lineage.downstream(TRAIN)) == [(str(TRAIN), str(V1), "produced")]
+    assert pairs(lineage.graph(TRAIN, "downstream")) == [(str(TRAIN), str(V1), "produced")]
 
 
 def test_forget_removes_every_edge_of_an_object(lineage: LineageService) -> None:
     lineage.record_many([(DATA, TRAIN, "used"), (TRAIN, V1, "produced"), (TRAIN, V2, "produced")])
     assert lineage.forget(str(TRAIN)) == 3
     assert lineage.forget(TRAIN) == 0
-    assert pairs(lineage.downstream(DATA)) == []
+    assert pairs(lineage.graph(DATA, "downstream")) == []
     with pytest.raises(InvalidInput, match="is not a reference"):
         lineage.forget("nothing")
 
@@ -151,7 +151,7 @@ def chain(lineage: LineageService) -> None:
 
 def test_downstream_finds_everything_made_from_a_dataset(lineage: LineageService) -> None:
     chain(lineage)
-    graph = lineage.downstream(DATA)
+    graph = lineage.graph(DATA, "downstream")
     assert (graph.root, graph.direction, graph.depth, graph.truncated) == (
         str(DATA),
         "downstream",
@@ -169,7 +169,7 @@ def test_upstream_finds_where_a_deployment_came_from_with_edges_kept_upstream_fi
     lineage: LineageService,
 ) -> None:
     chain(lineage)
-    graph = lineage.upstream(SERVE)
+    graph = lineage.graph(SERVE, "upstream")
     assert depths(graph) == {
         str(SERVE): 0,
         str(V1): 1,
@@ -185,10 +185,10 @@ def test_upstream_finds_where_a_deployment_came_from_with_edges_kept_upstream_fi
 
 def test_depth_limits_how_far_a_walk_goes(lineage: LineageService) -> None:
     chain(lineage)
-    one = lineage.downstream(DATA, depth=1)
+    one = lineage.graph(DATA, "downstream", depth=1)
     assert set(depths(one)) == {str(DATA), str(TRAIN), str(TUNE)} and not one.truncated
     assert pairs(one) == [(str(DATA), str(TRAIN), "used"), (str(DATA), str(TUNE), "used")]
-    two = lineage.upstream(SERVE, depth=2)
+    two = lineage.graph(SERVE, "upstream", depth=2)
     assert str(OTHER_DATA) not in depths(two) and two.depth == 2
 
 
@@ -197,11 +197,11 @@ def test_cycles_in_stored_edges_end(lineage: LineageService) -> None:
     lineage.record_many([(V1, prod[0], "registered_from"), (prod[0], prod[1], "registered_from")])
     lineage.record(prod[1], V1, "registered_from")
     lineage.record_many([(TRAIN, V2, "produced"), (V2, TRAIN, "used")])
-    ring = lineage.downstream(V1)
+    ring = lineage.graph(V1, "downstream")
     assert depths(ring) == {str(V1): 0, str(prod[0]): 1, str(prod[1]): 2}
     assert len(ring.edges) == 3 and not ring.truncated
-    assert depths(lineage.upstream(V1)) == {str(V1): 0, str(prod[1]): 1, str(prod[0]): 2}
-    pair = lineage.downstream(TRAIN)
+    assert depths(lineage.graph(V1, "upstream")) == {str(V1): 0, str(prod[1]): 1, str(prod[0]): 2}
+    pair = lineage.graph(TRAIN, "downstream")
     assert depths(pair) == {str(TRAIN): 0, str(V2): 1}
     assert pairs(pair) == [(str(V2), str(TRAIN), "used"), (str(TRAIN), str(V2), "produced")]
 
@@ -209,16 +209,16 @@ def test_cycles_in_stored_edges_end(lineage: LineageService) -> None:
 def test_a_walk_stops_at_its_node_limit_and_says_so(lineage: LineageService) -> None:
     runs = [RunRef(f"{i:032x}") for i in range(20)]
     lineage.record_many((DATA, run, "used") for run in runs)
-    graph = lineage.downstream(DATA, max_nodes=5)
+    graph = lineage.graph(DATA, "downstream", max_nodes=5)
     assert graph.truncated and [n.ref for n in graph.nodes] == [str(DATA), *(str(r) for r in runs[:4])]
     assert [e.dst for e in graph.edges] == [str(r) for r in runs[:4]]
-    alone = lineage.downstream(DATA, max_nodes=1)
+    alone = lineage.graph(DATA, "downstream", max_nodes=1)
     assert alone.truncated and alone.edges == [] and len(alone.nodes) == 1
-    assert not lineage.downstream(DATA, max_nodes=21).truncated
+    assert not lineage.graph(DATA, "downstream", max_nodes=21).truncated
 
 
 def test_a_ref_without_edges_is_a_graph_of_itself(lineage: LineageService) -> None:
-    graph = lineage.upstream(PipelineRunRef("f" * 32))
+    graph = lineage.graph(PipelineRunRef("f" * 32), "upstream")
     assert [(n.ref, n.kind, n.depth) for n in graph.nodes] == [
         (f"pipeline-run:{'f' * 32}", "pipeline-run", 0)
     ]
@@ -242,19 +242,21 @@ def test_a_ref_without_edges_is_a_graph_of_itself(lineage: LineageService) -> No
 def test_bad_walks_are_refused(
     lineage: LineageService, ref: object, depth: object, max_nodes: object, message: str
 ) -> None:
-    for walk in (lineage.upstream, lineage.downstream):
+    for direction in ("upstream", "downstream"):
         with pytest.raises(InvalidInput, match=message):
-            walk(ref, depth, max_nodes=max_nodes)  # type: ignore[arg-type]
+            lineage.graph(ref, direction, depth, max_nodes=max_nodes)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="direction must be"):
+        lineage.graph(TRAIN, "sideways")  # type: ignore[arg-type]
 
 
 def test_children_give_a_tree_view_of_the_graph(lineage: LineageService) -> None:
     chain(lineage)
-    tree = lineage.downstream(DATA).children()
+    tree = lineage.graph(DATA, "downstream").children()
     assert [e.dst for e in tree[str(DATA)]] == [str(TRAIN), str(TUNE)]
     assert [e.dst for e in tree[str(TRAIN)]] == [str(V1)]
     assert [e.dst for e in tree[str(V1)]] == [str(SERVE), str(TUNE)]
     assert tree[str(SERVE)] == []
-    up = lineage.upstream(SERVE).children()
+    up = lineage.graph(SERVE, "upstream").children()
     assert [e.src for e in up[str(SERVE)]] == [str(V1), str(V2)]
 
 
@@ -273,10 +275,10 @@ def test_a_stored_edge_that_is_not_a_ref_is_a_storage_error(lineage: LineageServ
             ],
         )
     with pytest.raises(StorageError, match="'junk', which is not a reference"):
-        lineage.downstream(TRAIN)
+        lineage.graph(TRAIN, "downstream")
 
 
 def test_a_report_judges_a_run(lineage: LineageService) -> None:
     report = ReportRef("e" * 32)
     lineage.record(TRAIN, report, "judged")
-    assert depths(lineage.upstream(report)) == {str(report): 0, str(TRAIN): 1}
+    assert depths(lineage.graph(report, "upstream")) == {str(report): 0, str(TRAIN): 1}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -123,3 +125,11 @@ def test_a_suite_page_is_its_report_page_with_the_verdict_and_tests_on_top(tmp_p
     html = render_html(outcome)
     assert html.index('id="tests"') < html.index("<h2>Data drift</h2>")
     assert outcome.save_html(tmp_path / "suite.html").read_text(encoding="utf-8") == html
+
+
+@pytest.mark.parametrize("name", ["report.json", "suite.json"])
+def test_the_web_ui_s_fixture_documents_are_current_shapes(name: str) -> None:
+    """The viewer's tests render these files; they must be documents the server would still serve."""
+    path = Path(__file__).resolve().parents[2] / "ui" / "src" / "reports" / "fixtures" / name
+    document = json.loads(path.read_text())
+    assert validate_document(document).kind == document["kind"]

@@ -19,7 +19,7 @@ def a_run(backend: LocalBackend) -> RunRef:
 def test_a_logged_report_is_downstream_of_its_run(backend: LocalBackend) -> None:
     run = a_run(backend)
     stored = backend.monitoring.log_report(str(run), a_report().as_dict(), name="drift")
-    graph = backend.monitoring.lineage.downstream(run)
+    graph = backend.monitoring.lineage.graph(run, "downstream")
     assert [(e.src, e.dst, e.kind) for e in graph.edges] == [
         (str(run), f"report:{stored.report_id}", "judged")
     ]
@@ -30,7 +30,7 @@ def test_a_deleted_report_leaves_no_edge(backend: LocalBackend) -> None:
     run = a_run(backend)
     stored = backend.monitoring.log_report(str(run), a_report().as_dict())
     backend.monitoring.delete_report(stored.report_id)
-    assert backend.monitoring.lineage.downstream(run).edges == []
+    assert backend.monitoring.lineage.graph(run, "downstream").edges == []
 
 
 def test_listing_by_subject_follows_the_edges(backend: LocalBackend) -> None:

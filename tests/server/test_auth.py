@@ -91,6 +91,7 @@ def call(client: httpx.Client, route: access.DeclaredRoute, private: Private) ->
         "path": "notes.txt",
         "key": "loss",
         "experiment_id": private.experiment_id,
+        "ref": f"run:{private.run_id}",
     }
     if method == "PUT" and route.path.endswith("/artifacts/{path}"):
         return client.request(method, url, params=params, content=b"overwritten")

@@ -57,7 +57,10 @@ def test_old_reports_get_their_edges_and_lose_the_column(db_url: str, tmp_path: 
     assert [(r.name, r.subject) for r in listed] == [("r20", str(FIRST)), ("r10", str(FIRST))]
     assert monitoring.get_report("3" * 32).subject == str(SECOND)
     assert len(monitoring.list_reports(experiment_id="0").items) == 3
-    assert [n.ref for n in monitoring.lineage.downstream(SECOND).nodes] == [str(SECOND), f"report:{'3' * 32}"]
+    assert [n.ref for n in monitoring.lineage.graph(SECOND, "downstream").nodes] == [
+        str(SECOND),
+        f"report:{'3' * 32}",
+    ]
     db.dispose()
 
 

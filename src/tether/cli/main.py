@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from tether.cli import artifacts, experiments, monitor, permissions, runs, server, tokens, users
+from tether.cli import artifacts, experiments, lineage, monitor, permissions, runs, server, tokens, users
 from tether.errors import InvalidFilter, TetherError
 
 
@@ -103,6 +103,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(permissions.app, name="permissions")
 app.add_typer(monitor.app, name="monitor")
+app.command("lineage", epilog=lineage.EPILOG)(lineage.lineage)
 
 
 @app.callback()

@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from tether.auth.service import AuthService
+    from tether.lineage.service import LineageService
     from tether.monitoring.service import MonitoringService
     from tether.tracking.service import TrackingService
 
     TrackingAPI = TrackingService
     AuthAPI = AuthService
     MonitoringAPI = MonitoringService
+    LineageAPI = LineageService
 
 
 class Backend(Protocol):
@@ -31,6 +33,9 @@ class Backend(Protocol):
 
     @property
     def monitoring(self) -> MonitoringAPI: ...
+
+    @property
+    def lineage(self) -> LineageAPI: ...
 
     @property
     def remote(self) -> bool:

@@ -17,6 +17,7 @@ class LocalBackend:
         self.tracking = self.services.tracking
         self.auth = self.services.auth
         self.monitoring = self.services.monitoring
+        self.lineage = self.services.lineage
 
     def close(self) -> None:
         self.services.close()

@@ -115,6 +115,8 @@ class RemoteDomain:
             raise AttributeError(name)
         if name in self._domain.scopes.values():
             raise AttributeError(f"{name} is for the server's permission checks; a client cannot call it")
+        if name in self._domain.internal:
+            raise AttributeError(f"{name} runs inside the server's own transactions; a client cannot call it")
         raise AttributeError(f"the {self._domain.name} API of a tether server has no {name!r}")
 
     def __repr__(self) -> str:

@@ -14,12 +14,13 @@ from typing import IO, TYPE_CHECKING, Any, cast
 from tether.auth.routes import DOMAIN as AUTH
 from tether.client.http import HttpTransport
 from tether.client.proxy import API, RemoteDomain, segment
+from tether.lineage.routes import DOMAIN as LINEAGE
 from tether.monitoring.routes import DOMAIN as MONITORING
 from tether.tracking.routes import DOMAIN as TRACKING
 from tether.tracking.schemas import ArtifactInfo
 
 if TYPE_CHECKING:
-    from tether.client.backend import AuthAPI, MonitoringAPI, TrackingAPI
+    from tether.client.backend import AuthAPI, LineageAPI, MonitoringAPI, TrackingAPI
 
 CHUNK = 1024 * 1024
 
@@ -87,6 +88,7 @@ class RemoteBackend:
         self.tracking = cast("TrackingAPI", RemoteTracking(TRACKING, self.http))
         self.auth = cast("AuthAPI", RemoteDomain(AUTH, self.http))
         self.monitoring = cast("MonitoringAPI", RemoteDomain(MONITORING, self.http))
+        self.lineage = cast("LineageAPI", RemoteDomain(LINEAGE, self.http))
 
     def close(self) -> None:
         self.http.close()

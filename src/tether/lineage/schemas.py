@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from tether.lineage.kinds import EdgeKind
 from tether.refs import RefKind
-from tether.schemas import ReadModel
+from tether.schemas import QueryModel, ReadModel
 
 Direction = Literal["upstream", "downstream"]
 
@@ -53,3 +55,12 @@ class LineageGraph(ReadModel):
         for edge in sorted(self.edges, key=lambda e: (e.dst if downstream else e.src, e.kind)):
             found[edge.src if downstream else edge.dst].append(edge)
         return found
+
+
+class LineageQuery(QueryModel):
+    """``ref``'s graph: ``upstream`` (what it came from) or ``downstream`` (what came from it)."""
+
+    ref: str = Field(max_length=300)
+    direction: Direction = "upstream"
+    depth: int | None = Field(None, ge=1)
+    max_nodes: int = Field(1000, ge=1, le=10_000)

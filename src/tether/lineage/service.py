@@ -1,4 +1,4 @@
-"""LineageService: record edges between refs, forget an object's edges, walk upstream and downstream.
+"""LineageService: record edges between refs, forget an object's edges, walk the graph either way.
 
 Writes take an optional ``conn``: a domain passes the connection of its own write transaction
 (``Database.write()``), so the edge commits or rolls back with the object it describes; without one, the
@@ -91,20 +91,19 @@ class LineageService:
         with self._writing(conn) as writer:
             return queries.delete_edges_of(writer, text)
 
-    def upstream(
-        self, ref: Ref | str, depth: int | None = None, *, max_nodes: int = DEFAULT_MAX_NODES
+    def graph(
+        self,
+        ref: Ref | str,
+        direction: Direction = "upstream",
+        depth: int | None = None,
+        *,
+        max_nodes: int = DEFAULT_MAX_NODES,
     ) -> LineageGraph:
-        """Where ``ref`` came from: everything it was made from, to ``depth`` edges (None: all the way)."""
-        return self._walk(ref, "upstream", depth, max_nodes)
-
-    def downstream(
-        self, ref: Ref | str, depth: int | None = None, *, max_nodes: int = DEFAULT_MAX_NODES
-    ) -> LineageGraph:
-        """What depends on ``ref``: everything made from it, to ``depth`` edges (None: all the way)."""
-        return self._walk(ref, "downstream", depth, max_nodes)
-
-    def _walk(self, ref: Ref | str, direction: Direction, depth: int | None, max_nodes: int) -> LineageGraph:
+        """Where ``ref`` came from (``upstream``: everything it was made from) or what depends on it
+        (``downstream``: everything made from it), to ``depth`` edges (None: all the way)."""
         root = check_resolved(_ref(ref))
+        if direction not in ("upstream", "downstream"):
+            raise InvalidInput(f"direction must be 'upstream' or 'downstream', got {direction!r}")
         if depth is not None and (type(depth) is not int or depth < 1):
             raise InvalidInput(f"depth must be a whole number from 1, or None for any depth; got {depth!r}")
         if type(max_nodes) is not int or not 1 <= max_nodes <= MAX_NODES:

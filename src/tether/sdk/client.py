@@ -1,9 +1,9 @@
 """``tether.Client``: explicit-id access to every domain, with no hidden state.
 
-``client.tracking``, ``client.monitoring`` and ``client.auth`` are the domains' service interfaces, the
-same whether the client runs on a local store or a server. The methods on ``Client`` itself are the
-conveniences written once on top of them (a param at a time, a figure as an artifact, a folder in and
-out), plus typed shortcuts to the most used tracking calls (``client.get_run`` is
+``client.tracking``, ``client.monitoring``, ``client.lineage`` and ``client.auth`` are the domains'
+service interfaces, the same whether the client runs on a local store or a server. The methods on
+``Client`` itself are the conveniences written once on top of them (a param at a time, a figure as an
+artifact, a folder in and out), plus typed shortcuts to the most used tracking calls (``client.get_run`` is
 ``client.tracking.get_run``). Writes are synchronous: a call returns when the data is stored, unlike the
 fluent API's metric buffer.
 """
@@ -24,7 +24,7 @@ from tether.tracking.schemas import MetricColumns, metrics_of
 from tether.types import MetricPoint, RunStatus, ViewType
 
 if TYPE_CHECKING:
-    from tether.client.backend import AuthAPI, MonitoringAPI, TrackingAPI
+    from tether.client.backend import AuthAPI, LineageAPI, MonitoringAPI, TrackingAPI
     from tether.monitoring.schemas import StoredReport
     from tether.tracking.schemas import Experiment, Metric, Run
 
@@ -65,6 +65,10 @@ class Client:
     @property
     def auth(self) -> AuthAPI:
         return self.backend.auth
+
+    @property
+    def lineage(self) -> LineageAPI:
+        return self.backend.lineage
 
     # --- shortcuts to the tracking API --------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from tether.auth import routes as auth_routes
 from tether.auth.ratelimit import LoginLimits
 from tether.config import Settings
 from tether.endpoints import Domain
+from tether.lineage import routes as lineage_routes
 from tether.monitoring import routes as monitoring_routes
 from tether.server.access import Resolvers, document_security, require_declared
 from tether.server.errors import install_error_handlers
@@ -29,7 +30,12 @@ API_PREFIX = "/api/v1"
 ENV_SETTINGS = "TETHER_SERVER_SETTINGS"
 """How ``tether server --workers N`` hands the same settings to each worker process."""
 
-DOMAINS: tuple[Domain, ...] = (tracking_routes.DOMAIN, auth_routes.DOMAIN, monitoring_routes.DOMAIN)
+DOMAINS: tuple[Domain, ...] = (
+    tracking_routes.DOMAIN,
+    auth_routes.DOMAIN,
+    monitoring_routes.DOMAIN,
+    lineage_routes.DOMAIN,
+)
 """Every domain whose declared endpoints the server mounts; each is an attribute of ``Services``."""
 
 log = logging.getLogger("tether.server")

@@ -125,6 +125,14 @@ class Experiments:
             rows.experiment_row(conn, experiment)
             queries.upsert_experiment_tags(conn, experiment, checked)
 
+    def delete_experiment_tag(self, experiment_id: str, key: str) -> None:
+        """Remove one tag; NotFound when the experiment has no tag ``key``."""
+        experiment = rows.experiment_int(experiment_id)
+        with self.db.write() as conn:
+            rows.experiment_row(conn, experiment)
+            if not queries.delete_experiment_tag(conn, experiment, key):
+                raise NotFound(f"experiment '{experiment}' has no tag {key!r}")
+
     def _set_experiment_stage(self, experiment_id: str, stage: str) -> None:
         key = rows.experiment_int(experiment_id)
         with self.db.write() as conn:

@@ -105,6 +105,11 @@ def upsert_experiment_tags(conn: Connection, experiment_id: int, tags: Mapping[s
     )
 
 
+def delete_experiment_tag(conn: Connection, experiment_id: int, key: str) -> int:
+    found = experiment_tags.c.experiment_id == experiment_id, experiment_tags.c.key == key
+    return int(conn.execute(experiment_tags.delete().where(*found)).rowcount)
+
+
 def count_runs(conn: Connection, experiment_ids: Sequence[int]) -> dict[int, tuple[int, int | None]]:
     """{experiment: (active runs, latest start time of one)}: both come from the (experiment, start) index."""
     query = (

@@ -106,6 +106,13 @@ _EXPERIMENTS = (
         on("EDIT", EXPERIMENT),
         body=TagWrite,
     ),
+    Endpoint(
+        "DELETE",
+        "/experiments/{experiment_id}/tags",
+        "delete_experiment_tag",
+        on("EDIT", EXPERIMENT),
+        query=TagKeyQuery,
+    ),
 )
 
 _RUNS = (
