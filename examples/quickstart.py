@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 import random
+import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -55,8 +57,9 @@ def main() -> None:
     history = client.get_metric_history(top, "loss", max_points=10)
     print("its loss curve, reduced to", len(history), "points:", [round(m.value, 3) for m in history])
     check_drift(top)
-    print(f"\nexplore further: TETHER_HOME={HOME} tether runs ls --experiment churn")
-    print(f"or in the browser: TETHER_HOME={HOME} tether server, then open http://127.0.0.1:5050")
+    tether = command("tether")
+    print(f"\nexplore further: TETHER_HOME={HOME} {tether} runs ls --experiment churn")
+    print(f"or in the browser: TETHER_HOME={HOME} {tether} server, then open http://127.0.0.1:5050")
 
 
 def check_drift(run_id: str) -> None:
@@ -95,6 +98,17 @@ def check_drift(run_id: str) -> None:
         observed = f"{test.value:.3g}" if isinstance(test.value, float) else test.value
         print(f"  {test.status.upper():5} {test.name}: {test.condition} (observed {observed})")
     print(f"the page: {page}; kept with the best run as report {stored.report_id}")
+
+
+def command(name: str) -> str:
+    """How to run one of this environment's commands from here: on PATH as it is, else by its path."""
+    found = Path(sys.executable).parent / name
+    if shutil.which(name) == str(found):
+        return name
+    try:
+        return str(found.relative_to(Path.cwd()))
+    except ValueError:
+        return str(found)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, insert, select, text
 
-from tether.errors import StorageError
+from tether.errors import InvalidInput, StorageError, TetherError
 from tether.storage import migrations
 from tether.storage.db import Database
 from tether.storage.tables import experiments, latest_metrics, metric_chunks, runs
@@ -108,10 +108,39 @@ def test_unsupported_database_is_refused() -> None:
         Database("mysql://localhost/x")
 
 
-def test_database_failures_become_storage_errors(tmp_path: Path) -> None:
-    db = Database(f"sqlite:///{tmp_path / 'e.db'}")
-    with pytest.raises(StorageError, match="the database failed"), db.read() as conn:
-        conn.execute(text("SELECT * FROM no_such_table"))
+def test_a_refused_statement_is_a_defect_whose_details_stay_in_the_log(
+    db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = Database(db_url)
+    with pytest.raises(TetherError) as refused, db.read() as conn:
+        conn.execute(text("SELECT secret FROM no_such_table"))
+    assert type(refused.value) is TetherError and refused.value.http_status == 500
+    assert "SELECT" not in refused.value.message and "no_such_table" not in refused.value.message
+    assert "no_such_table" in caplog.text
+    db.dispose()
+
+
+def test_a_value_the_database_cannot_hold_is_invalid_input_without_sql(db_url: str) -> None:
+    db = Database(db_url)
+    with pytest.raises(InvalidInput, match="out of the range") as refused, db.write() as conn:
+        conn.execute(
+            insert(runs).values(
+                run_id="a" * 32,
+                experiment_id=0,
+                run_name="r",
+                status="RUNNING",
+                lifecycle_stage="active",
+                user_id="",
+                start_time=10**20,
+            )
+        )
+    assert "INSERT" not in refused.value.message and "parameters" not in refused.value.message
+    with pytest.raises(InvalidInput, match="lone surrogate"), db.write() as conn:
+        conn.execute(
+            insert(experiments).values(
+                name="\ud800", lifecycle_stage="active", creation_time=1, last_update_time=1
+            )
+        )
     db.dispose()
 
 

@@ -316,3 +316,43 @@ def test_a_batch_sent_twice_with_its_id_is_applied_once(tracking: TrackingServic
     assert len(metrics_of(tracking.get_metric_series(run_id, "m"))) == 4
     with pytest.raises(InvalidInput, match="batch_id"):
         tracking.log_batch(run_id, metrics=MetricColumns.of([("m", 1.0, 0, 1)]), batch_id="not-hex")
+
+
+def test_a_child_run_must_be_in_its_parent_s_experiment(tracking: TrackingService) -> None:
+    parent = tracking.create_run(tracking.create_experiment("team-a")).run_id
+    elsewhere = tracking.create_experiment("team-b")
+    with pytest.raises(InvalidInput, match="must be in its parent's experiment"):
+        tracking.create_run(elsewhere, parent_run_id=parent)
+    assert tracking.child_runs(parent) == []
+
+
+@pytest.mark.parametrize("text", ["\ud800", "ok\udfffok"])
+def test_lone_surrogates_are_refused_before_storage(tracking: TrackingService, text: str) -> None:
+    run = tracking.create_run().run_id
+    for attempt in (
+        lambda: tracking.create_experiment(text),
+        lambda: tracking.create_run(run_name=text),
+        lambda: tracking.log_batch(run, params={"p": text}),
+        lambda: tracking.log_batch(run, tags={"t": text}),
+        lambda: tracking.set_experiment_tag("0", "k", text),
+    ):
+        with pytest.raises(InvalidInput, match="lone surrogate"):
+            attempt()
+    assert tracking.get_run(run).params == {} and tracking.get_run(run).tags == {}
+
+
+@pytest.mark.parametrize("key", ["loss\n", "loss\r", "\nloss"])
+def test_a_key_with_a_newline_is_refused(tracking: TrackingService, key: str) -> None:
+    run = tracking.create_run().run_id
+    with pytest.raises(InvalidInput, match="may contain only"):
+        tracking.log_batch(run, params={key: 1})
+
+
+def test_integers_the_database_cannot_hold_are_the_caller_s_fault(tracking: TrackingService) -> None:
+    with pytest.raises(InvalidInput, match="out of the range the database can store"):
+        tracking.create_run(start_time=10**20)
+    run = tracking.create_run().run_id
+    with pytest.raises(InvalidInput, match="out of the range the database can store") as refused:
+        tracking.update_run(run, end_time=10**20)
+    assert "SELECT" not in str(refused.value) and "UPDATE" not in str(refused.value)
+    assert tracking.get_run(run).end_time is None

@@ -19,6 +19,7 @@ from tether.auth import access, passwords, queries, tokens
 from tether.auth.schemas import LEVELS, ROLES, Permission, Role, Token, TokenCreated, User
 from tether.auth.users import check_username, normalise, token_of, user_of
 from tether.errors import AlreadyExists, Conflict, InvalidInput, NotFound
+from tether.schemas import Int64
 from tether.storage.db import Database
 from tether.types import Level
 
@@ -141,7 +142,7 @@ class AuthService:
             user_id = None if username is None else _user_row(conn, username).user_id
             return [token_of(row) for row in queries.token_rows(conn, user_id)]
 
-    def revoke_token(self, token_id: int, *, username: str | None = None) -> None:
+    def revoke_token(self, token_id: Int64, *, username: str | None = None) -> None:
         """Revoke a token at once; with ``username``, only that user's own token is found."""
         with self.db.write() as conn:
             row = queries.token_row(conn, int(token_id))

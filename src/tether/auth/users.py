@@ -10,7 +10,7 @@ from sqlalchemy import Row
 from tether.auth.schemas import Token, User
 from tether.errors import InvalidInput
 
-_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
 
 
 def normalise(username: str) -> str:
@@ -20,7 +20,7 @@ def normalise(username: str) -> str:
 
 def check_username(username: str) -> str:
     name = normalise(username)
-    if not _USERNAME.match(name):
+    if not _USERNAME.fullmatch(name):
         raise InvalidInput(
             f"invalid username {username!r}: use 1 to 64 letters, digits and . _ @ -, starting with a "
             "letter or digit"

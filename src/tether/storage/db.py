@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 
-from tether.errors import StorageError
+from tether.errors import InvalidInput, StorageError, TetherError
+
+log = logging.getLogger("tether.storage")
 
 SQLITE_BUSY_TIMEOUT_S = 60.0
 """How long a writer waits for another process's write lock before giving up."""
@@ -97,17 +100,42 @@ def _sqlite_engine(url: str) -> Engine:
 
 @contextlib.contextmanager
 def translate_errors() -> Iterator[None]:
-    """Turn driver failures into StorageError; integrity errors pass through for services to explain."""
+    """Turn driver failures into tether's errors, whose messages never carry SQL or parameters.
+
+    A value the database cannot hold (an integer past 64 bits, text with a lone surrogate) is the
+    caller's fault: InvalidInput, a 400. A database that is away or locked is StorageError, the one
+    retryable answer (503). Anything else the database refuses is a defect: a plain TetherError (500),
+    logged with the statement. Integrity errors pass through for services to explain (a taken name).
+    """
     try:
         yield
     except exc.IntegrityError:
         raise
+    except (OverflowError, exc.DataError) as error:
+        raise InvalidInput(
+            f"a value is out of the range the database can store: {_first_line(error)}"
+        ) from None
+    except UnicodeEncodeError:
+        raise InvalidInput("text with a lone surrogate (half of a UTF-16 pair) cannot be stored") from None
     except exc.OperationalError as error:
-        text = " ".join(str(error.orig).split())
+        text = _first_line(error)
+        if text.startswith(_SQLITE_DEFECTS):
+            log.error("the database refused a statement", exc_info=error)
+            raise TetherError("the database refused a request; the details are in the log") from None
+        log.warning("database failure: %s", error)
         if "locked" in text or "busy" in text:
-            raise StorageError(
-                f"the database stayed locked by another writer for too long: {text}"
-            ) from error
-        raise StorageError(f"the database failed: {text}") from error
+            raise StorageError(f"the database stayed locked by another writer for too long: {text}") from None
+        raise StorageError(f"the database is unavailable: {text}") from None
     except exc.SQLAlchemyError as error:
-        raise StorageError(f"the database failed: {' '.join(str(error).split())}") from error
+        log.error("the database refused a statement", exc_info=error)
+        raise TetherError("the database refused a request; the details are in the log") from None
+
+
+_SQLITE_DEFECTS = ("no such table", "no such column", "near ")
+"""SQLite reports these statement errors as operational failures; they are defects, not outages."""
+
+
+def _first_line(error: BaseException) -> str:
+    """The driver's own one-line reason, without the statement, its parameters or a pointer into it."""
+    reason = getattr(error, "orig", None) or error
+    return " ".join(str(reason).strip().splitlines()[:1]).strip() or type(reason).__name__

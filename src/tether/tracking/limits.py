@@ -23,7 +23,8 @@ MAX_METRICS_PER_CALL = 100_000
 MAX_PAGE_SIZE = 50_000
 MAX_PREVIEW_ROWS = 1000
 
-_KEY = re.compile(r"^[\w.\- /:]+$")
+_KEY = re.compile(r"[\w.\- /:]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -34,7 +35,15 @@ def check_name(kind: str, name: object, limit: int) -> str:
         raise InvalidInput(f"{kind} is {len(name)} characters long; the limit is {limit}")
     if _CONTROL.search(name):
         raise InvalidInput(f"{kind} {name!r} contains control characters")
+    check_text(f"{kind} {name[:40]!r}", name)
     return name
+
+
+def check_text(what: str, text: str) -> str:
+    """Text a database can store: no lone surrogates (half of a UTF-16 pair, which UTF-8 cannot encode)."""
+    if not text.isascii() and _SURROGATE.search(text):
+        raise InvalidInput(f"{what} holds a lone surrogate (half of a UTF-16 pair), which cannot be stored")
+    return text
 
 
 def check_key(kind: str, key: object) -> str:
@@ -43,7 +52,7 @@ def check_key(kind: str, key: object) -> str:
         raise InvalidInput(f"{kind} key must be a non-empty string, got {key!r}")
     if len(key) > MAX_KEY:
         raise InvalidInput(f"{kind} key {key[:40]!r}… is {len(key)} characters long; the limit is {MAX_KEY}")
-    if not _KEY.match(key):
+    if not _KEY.fullmatch(key):
         raise InvalidInput(
             f"{kind} key {key!r} may contain only letters, digits, spaces and the characters _ - . / :"
         )
@@ -60,5 +69,5 @@ def check_values(kind: str, values: Mapping[str, object], limit: int, max_count:
         text = value if isinstance(value, str) else str(value)
         if len(text) > limit:
             raise InvalidInput(f"{kind} {key!r} has a {len(text)}-character value; the limit is {limit}")
-        out[key] = text
+        out[key] = check_text(f"the value of {kind} {key!r}", text)
     return out

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Row
 
 from tether.errors import Conflict, InvalidInput
 from tether.paging import decode_token, encode_token, query_fingerprint
@@ -42,7 +45,7 @@ class Runs:
             if exp.lifecycle_stage != "active":
                 raise Conflict(f"experiment '{exp.name}' is deleted; restore it before starting runs in it")
             if parent_run_id is not None:
-                rows.run_row(conn, parent_run_id)
+                _check_parent(rows.run_row(conn, parent_run_id), exp)
             values = {
                 "run_id": run_id,
                 "experiment_id": exp.experiment_id,
@@ -135,4 +138,14 @@ class Runs:
         more = len(found) > max_results
         return Page(
             items=items, next_page_token=encode_token(offset + max_results, fingerprint) if more else None
+        )
+
+
+def _check_parent(parent: Row[Any], experiment: Row[Any]) -> None:
+    """A child run lives in its parent's experiment, so whoever may write the child may read the parent,
+    and no run can list another team's runs as its children."""
+    if parent.experiment_id != experiment.experiment_id:
+        raise InvalidInput(
+            f"run '{parent.run_id}' is not in experiment {experiment.experiment_id}: "
+            "a child run must be in its parent's experiment"
         )

@@ -12,7 +12,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, ConfigDict, Field, model_validator
 
 from tether.errors import InvalidInput
-from tether.schemas import QueryModel, ReadModel, WriteModel
+from tether.schemas import Int64, Millis, QueryModel, ReadModel, WriteModel
 from tether.tracking.limits import MAX_PREVIEW_ROWS
 from tether.types import LifecycleStage, MetricPoint, RunStatus, ViewType
 
@@ -78,13 +78,13 @@ class RunCreate(WriteModel):
     run_name: str | None = None
     tags: dict[str, Text] = Field(default_factory=dict)
     parent_run_id: str | None = None
-    start_time: int | None = None
+    start_time: Millis | None = None
     user_id: str | None = None
 
 
 class RunUpdate(WriteModel):
     status: RunStatus | None = None
-    end_time: int | None = None
+    end_time: Millis | None = None
     run_name: str | None = None
 
 
@@ -142,8 +142,8 @@ class MetricColumns(WriteModel):
 
     keys: list[str]
     values: list[float]
-    steps: list[int]
-    timestamps: list[int]
+    steps: list[Int64]
+    timestamps: list[Millis]
 
     @model_validator(mode="after")
     def _same_lengths(self) -> MetricColumns:
@@ -216,8 +216,8 @@ class MetricSeriesQuery(QueryModel):
 
     key: str = Field(max_length=250)
     max_points: int | None = None
-    min_step: int | None = None
-    max_step: int | None = None
+    min_step: Int64 | None = None
+    max_step: Int64 | None = None
 
 
 class ArtifactPathQuery(QueryModel):
