@@ -81,6 +81,12 @@ class UnsafePath(InvalidInput):
     code = "UNSAFE_PATH"
 
 
+class UnsafeLink(UnsafePath):
+    """A path inside the blob store is a symbolic link (or another non-regular file); it is never followed."""
+
+    code = "UNSAFE_LINK"
+
+
 class InvalidData(InvalidInput):
     """Data handed to a monitoring report cannot be used: empty, a missing column, unreadable types."""
 
@@ -149,6 +155,7 @@ ERRORS_BY_CODE: dict[str, type[TetherError]] = {
         InvalidInput,
         InvalidFilter,
         UnsafePath,
+        UnsafeLink,
         InvalidData,
         TooLarge,
         Unauthenticated,
