@@ -57,10 +57,14 @@ SERVE = (
 class ServerProcess:
     """A server subprocess that can be stopped, killed and started again on the same store and port."""
 
-    def __init__(self, home: Path, db_url: str, *, auth: bool = False) -> None:
+    def __init__(
+        self, home: Path, db_url: str, *, auth: bool = False, env: dict[str, str] | None = None
+    ) -> None:
         self.home = home
         self.db_url = db_url
         self.auth = auth
+        self.extra_env = env or {}
+        """Set in the server's environment on top of this process's (TMPDIR, say)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -71,7 +75,7 @@ class ServerProcess:
         return Settings(home=self.home, db_url=self.db_url, blob_url=str(self.home / "blobs"))
 
     def start(self) -> None:
-        env = {**os.environ, "TETHER_HOME": str(self.home), "TETHER_DB_URL": self.db_url}
+        env = {**os.environ, "TETHER_HOME": str(self.home), "TETHER_DB_URL": self.db_url, **self.extra_env}
         env.pop("TETHER_URI", None)
         env.pop("TETHER_BLOB_URL", None)
         env.pop("TETHER_TOKEN", None)

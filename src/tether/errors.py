@@ -93,6 +93,12 @@ class UnknownName(InvalidInput):
         self.known = list(known)
 
 
+class UnsafeLink(UnsafePath):
+    """A path inside the blob store is a symbolic link (or another non-regular file); it is never followed."""
+
+    code = "UNSAFE_LINK"
+
+
 class InvalidData(InvalidInput):
     """Data handed to a monitoring report cannot be used: empty, a missing column, unreadable types."""
 
@@ -162,6 +168,7 @@ ERRORS_BY_CODE: dict[str, type[TetherError]] = {
         InvalidFilter,
         UnsafePath,
         UnknownName,
+        UnsafeLink,
         InvalidData,
         TooLarge,
         Unauthenticated,

@@ -10,6 +10,8 @@ Millis = int
 RunStatus = Literal["RUNNING", "FINISHED", "FAILED", "KILLED"]
 LifecycleStage = Literal["active", "deleted"]
 ViewType = Literal["active", "deleted", "all"]
+PreviewCut = Literal["rows", "columns", "column_size", "cells", "bytes"]
+"""A bound that cut a table preview short (see TablePreview.truncated_by)."""
 
 MetricPoint = tuple[str, float, int, Millis]
 """(key, value, step, timestamp) as the fast paths pass it around."""

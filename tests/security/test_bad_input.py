@@ -61,7 +61,7 @@ def test_integers_past_64_bits_are_a_400_not_a_retried_503(experiment: Experimen
         assert owner.get(f"{API}/runs/{run_id}").json()["metrics"] == {}
 
 
-@pytest.mark.parametrize("digits", ["²", "١", "１", "0x1", " 1", "1\n"])
+@pytest.mark.parametrize("digits", ["²", "١", "１", "0x1", "%201", "1%0A"])
 def test_experiment_ids_are_ascii_digits_in_every_layer(secured: SecuredServer, digits: str) -> None:
     """Admins included: the tracking layer no longer reads "١" as experiment 1 where auth refuses it."""
     with secured.client("admin") as admin:

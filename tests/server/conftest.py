@@ -69,12 +69,21 @@ class SecuredServer:
 def secured(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SecuredServer]:
+    yield from serve_secured(request, tmp_path_factory)
+
+
+def serve_secured(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    env: dict[str, str] | None = None,
+) -> Iterator[SecuredServer]:
+    """A secured server on the database ``request.param`` names, with ``env`` added to its environment."""
     home = tmp_path_factory.mktemp("secured-server-home")
     if request.param == "sqlite":
         db_url = f"sqlite:///{home / 'tether.db'}"
     else:
         db_url = pg_schema_url(request.getfixturevalue("pg_database"))
-    process = ServerProcess(home, db_url, auth=True)
+    process = ServerProcess(home, db_url, auth=True, env=env)
     backend = LocalBackend(process.store)
     try:
         for name, role in USERS.items():

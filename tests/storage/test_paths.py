@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tether.errors import UnsafePath
-from tether.storage.paths import MAX_KEY_LENGTH, join_key, safe_key
+from tether.storage.paths import MAX_KEY_BYTES, MAX_SEGMENT_BYTES, TEMP_PREFIX, join_key, safe_key
 
 
 @pytest.mark.parametrize(
@@ -47,14 +47,26 @@ def test_safe_key_normalises(path: str, expected: str) -> None:
         ("a#frag", "'?'"),
         ("", "empty"),
         ("./", "empty"),
-        ("x" * (MAX_KEY_LENGTH + 1), "longer"),
+        ("x" * (MAX_KEY_BYTES + 1), "longer"),
         ("a/" + "y" * 300, "over 255"),
+        ("é" * 128, "over 255 bytes"),
+        ("模" * 86, "over 255 bytes"),
+        ("模" * 342, "longer than 1024 bytes"),
+        (TEMP_PREFIX + "0123456789abcdef", "kept for files being written"),
+        (f"a/{TEMP_PREFIX}x/b.txt", "kept for files being written"),
     ],
 )
 def test_safe_key_refuses(path: str, reason: str) -> None:
     with pytest.raises(UnsafePath) as info:
         safe_key(path)
     assert reason in str(info.value)
+
+
+def test_names_are_limited_in_bytes_not_characters() -> None:
+    assert safe_key("n" * MAX_SEGMENT_BYTES) == "n" * MAX_SEGMENT_BYTES
+    assert safe_key("模" * 85) == "模" * 85
+    assert safe_key("é" * 127 + "x") == "é" * 127 + "x"
+    assert safe_key(f"x{TEMP_PREFIX}y") == f"x{TEMP_PREFIX}y"
 
 
 def test_root_is_allowed_only_when_asked() -> None:

@@ -1,20 +1,22 @@
 """Blob storage over fsspec: the local disk by default, any fsspec URL (``s3://bucket/prefix``) when set.
 
 Keys given to BlobStore must already have passed ``paths.safe_key``; the store joins them under its root
-and never interprets them. Files move in chunks, so a large artifact is never held in memory.
+and never interprets them. Files move in chunks, so a large artifact is never held in memory. On local
+disk every key is reached through ``localfs.LocalTree``, which never follows a symbolic link; a write that
+fails part-way (a client that disconnects, a full disk) leaves nothing behind on any backend.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
 from tether.errors import NotFound, StorageError, TetherError
+from tether.storage.localfs import LocalTree
+from tether.storage.paths import TEMP_PREFIX
 
 CHUNK_SIZE = 1024 * 1024
 
@@ -39,48 +41,34 @@ class BlobStore:
         self.url = url
         self.root = root.rstrip("/")
         self.local = "file" in _protocols(self.fs)
+        self.tree: LocalTree | None = None
         if self.local:
             with _translated(f"create the blob folder {self.root}"):
-                os.makedirs(self.root, exist_ok=True)
+                self.tree = LocalTree(self.root)
 
     def _path(self, key: str) -> str:
         return f"{self.root}/{key}" if key else self.root
 
     def put_file(self, source: str | os.PathLike[str], key: str) -> None:
         """Copy a local file in; on local disk it appears atomically under its final name."""
-        target = self._path(key)
-        with _translated(f"store {key!r}"):
-            if self.local:
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                partial = f"{target}.partial-{uuid.uuid4().hex}"
-                try:
-                    shutil.copyfile(source, partial)
-                    os.replace(partial, target)
-                finally:
-                    with contextlib.suppress(FileNotFoundError):
-                        os.remove(partial)
-            else:
-                self.fs.put_file(os.fspath(source), target)
+        with open(source, "rb") as stream:
+            self.put_stream(stream, key)
 
     def put_stream(self, stream: IO[bytes], key: str) -> int:
-        """Copy a readable binary stream in, chunk by chunk; returns the number of bytes written."""
-        target = self._path(key)
-        written = 0
+        """Copy a readable binary stream in, chunk by chunk; returns the number of bytes written.
+
+        If reading ``stream`` fails, nothing is stored (a TetherError it raises propagates unchanged)."""
         with _translated(f"store {key!r}"):
-            if self.local:
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                partial = f"{target}.partial-{uuid.uuid4().hex}"
-                try:
-                    with open(partial, "wb") as out:
-                        written = _copy(stream, out)
-                    os.replace(partial, target)
-                finally:
-                    with contextlib.suppress(FileNotFoundError):
-                        os.remove(partial)
-            else:
-                with self.fs.open(target, "wb") as out:
-                    written = _copy(stream, out)
-        return written
+            if self.tree is not None:
+                return self.tree.write(key, lambda out: _copy(stream, out))
+            out = self.fs.open(self._path(key), "wb")
+            try:
+                written = _copy(stream, out)
+            except BaseException:
+                _discard(out)
+                raise
+            out.close()
+            return written
 
     def put_bytes(self, data: bytes, key: str) -> None:
         import io
@@ -91,7 +79,7 @@ class BlobStore:
     def open(self, key: str) -> Iterator[IO[bytes]]:
         """A binary stream of a stored blob."""
         with _translated(f"read {key!r}"):
-            handle = self.fs.open(self._path(key), "rb")
+            handle = self.tree.open(key) if self.tree is not None else self.fs.open(self._path(key), "rb")
         try:
             yield handle
         finally:
@@ -103,48 +91,70 @@ class BlobStore:
             _copy(source, out)
 
     def exists(self, key: str) -> bool:
-        with _translated(f"look up {key!r}"):
-            return bool(self.fs.exists(self._path(key)))
+        try:
+            self.info(key)
+        except NotFound:
+            return False
+        return True
 
     def is_dir(self, key: str) -> bool:
-        with _translated(f"look up {key!r}"):
-            return bool(self.fs.isdir(self._path(key)))
+        try:
+            return self.info(key).is_dir
+        except NotFound:
+            return False
 
     def info(self, key: str) -> BlobInfo:
         """Size and kind of one entry; NotFound when it does not exist."""
         with _translated(f"look up {key!r}"):
+            if self.tree is not None:
+                is_dir, size = self.tree.info(key)
+                return BlobInfo(path=key, size=None if is_dir else size, is_dir=is_dir)
             found = self.fs.info(self._path(key))
         is_dir = found.get("type") == "directory"
         return BlobInfo(path=key, size=None if is_dir else int(found.get("size") or 0), is_dir=is_dir)
 
     def list(self, prefix: str = "", *, recursive: bool = False) -> list[BlobInfo]:
-        """Entries under ``prefix`` (a missing prefix lists as empty), sorted by path."""
-        base = self._path(prefix)
+        """Entries under ``prefix`` (a missing prefix, or a file, lists as empty), sorted by path; a
+        recursive listing holds files only. Symbolic links on local disk are left out (and logged)."""
+        if not self.is_dir(prefix):
+            return []
         with _translated(f"list {prefix!r}"):
-            if not self.fs.isdir(base):
-                return []
-            if recursive:
-                found = self.fs.find(base, detail=True)
-                entries = [(name, info) for name, info in found.items()]
-            else:
-                entries = [(info["name"], info) for info in self.fs.ls(base, detail=True)]
-        out = []
-        strip = len(base.rstrip("/")) + 1
-        for name, info in entries:
-            rel = name.rstrip("/")[strip:]
-            if not rel or ".partial-" in rel:
-                continue
-            is_dir = info.get("type") == "directory"
-            out.append(BlobInfo(path=rel, size=None if is_dir else int(info.get("size") or 0), is_dir=is_dir))
-        return sorted(out, key=lambda e: e.path)
+            if self.tree is not None:
+                found = self.tree.entries(prefix, recursive=recursive)
+                out = [BlobInfo(path=path, size=size, is_dir=size is None) for path, size in found]
+                return sorted(out, key=lambda e: e.path)
+            entries = _remote_entries(self.fs, self._path(prefix), recursive)
+        return sorted(entries, key=lambda e: e.path)
 
     def delete_prefix(self, prefix: str) -> None:
         """Remove everything under ``prefix``; a missing prefix is fine."""
-        with _translated(f"delete {prefix!r}"), contextlib.suppress(FileNotFoundError):
-            self.fs.rm(self._path(prefix), recursive=True)
+        with _translated(f"delete {prefix!r}"):
+            if self.tree is not None:
+                self.tree.remove(prefix)
+                return
+            with contextlib.suppress(FileNotFoundError):
+                self.fs.rm(self._path(prefix), recursive=True)
 
     def __repr__(self) -> str:
         return f"BlobStore({self.url!r})"
+
+
+def _remote_entries(fs: Any, base: str, recursive: bool) -> list[BlobInfo]:
+    if recursive:
+        listed = list(fs.find(base, detail=True).items())
+    else:
+        listed = [(info["name"], info) for info in fs.ls(base, detail=True)]
+    out = []
+    strip = len(base.rstrip("/")) + 1
+    for name, info in listed:
+        relative = name.rstrip("/")[strip:]
+        if not relative or relative.rsplit("/", 1)[-1].startswith(TEMP_PREFIX):
+            continue
+        is_dir = info.get("type") == "directory"
+        out.append(
+            BlobInfo(path=relative, size=None if is_dir else int(info.get("size") or 0), is_dir=is_dir)
+        )
+    return out
 
 
 def _protocols(fs: Any) -> tuple[str, ...]:
@@ -158,6 +168,13 @@ def _copy(source: IO[bytes], out: IO[bytes]) -> int:
         out.write(chunk)
         written += len(chunk)
     return written
+
+
+def _discard(out: Any) -> None:
+    """Drop a half-written remote file (an S3 multipart upload is aborted) instead of committing it."""
+    with contextlib.suppress(Exception):
+        out.discard()
+    out.closed = True
 
 
 @contextlib.contextmanager

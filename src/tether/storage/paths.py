@@ -11,8 +11,11 @@ import re
 
 from tether.errors import UnsafePath
 
-MAX_KEY_LENGTH = 1024
-MAX_SEGMENT_LENGTH = 255
+MAX_KEY_BYTES = 1024
+MAX_SEGMENT_BYTES = 255
+"""Counted in UTF-8 bytes, as file systems count a name: 255 of them is 85 characters of CJK text."""
+TEMP_PREFIX = ".tether-tmp-"
+"""Files being written are named this plus 16 hex digits; no key may use a name starting so."""
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
@@ -23,8 +26,9 @@ def safe_key(path: str, *, allow_root: bool = False) -> str:
     """Return ``path`` in canonical form (``a/b/c``) or raise UnsafePath naming what is wrong.
 
     ``.`` segments and repeated slashes are dropped; ``..``, absolute paths, drive letters, backslashes,
-    percent escapes (which a later decode could turn into any of those), ``?``, ``#`` and control
-    characters (NUL included) are refused. ``allow_root`` accepts the empty path, meaning the root itself.
+    percent escapes (which a later decode could turn into any of those), ``?``, ``#``, control
+    characters (NUL included), names over 255 bytes and names the store keeps for files being written
+    are refused. ``allow_root`` accepts the empty path, meaning the root itself.
     """
     if not isinstance(path, str):
         raise UnsafePath(f"a path must be a string, got {type(path).__name__}")
@@ -36,9 +40,12 @@ def safe_key(path: str, *, allow_root: bool = False) -> str:
         raise UnsafePath(f"unsafe path {path!r}: '..' is not allowed")
     if not segments and not allow_root:
         raise UnsafePath(f"unsafe path {path!r}: the path is empty")
-    long = next((s for s in segments if len(s) > MAX_SEGMENT_LENGTH), None)
+    long = next((s for s in segments if len(s.encode("utf-8", "surrogatepass")) > MAX_SEGMENT_BYTES), None)
     if long is not None:
-        raise UnsafePath(f"unsafe path: the name {long[:40]!r}… is over {MAX_SEGMENT_LENGTH} characters")
+        raise UnsafePath(f"unsafe path: the name {long[:40]!r}… is over {MAX_SEGMENT_BYTES} bytes of UTF-8")
+    reserved = next((s for s in segments if s.startswith(TEMP_PREFIX)), None)
+    if reserved is not None:
+        raise UnsafePath(f"unsafe path: names starting with {TEMP_PREFIX!r} are kept for files being written")
     return "/".join(segments)
 
 
@@ -53,8 +60,8 @@ _CHECKS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 
 def _problem(path: str) -> str:
-    if len(path) > MAX_KEY_LENGTH:
-        return f"longer than {MAX_KEY_LENGTH} characters"
+    if len(path.encode("utf-8", "surrogatepass")) > MAX_KEY_BYTES:
+        return f"longer than {MAX_KEY_BYTES} bytes of UTF-8"
     return next((message for pattern, message in _CHECKS if pattern.search(path)), "")
 
 

@@ -28,14 +28,11 @@ class Artifacts:
     db: Database
     blobs: BlobStore
 
-    def check_artifact_upload(self, run_id: str, artifact_path: str) -> str:
-        """Refuse an upload before its bytes are received: the run must be writable, the path safe."""
-        path = safe_key(artifact_path)
-        self._check_writable(run_id)
-        return path
-
     def log_artifact_stream(self, run_id: str, stream: IO[bytes], artifact_path: str) -> ArtifactInfo:
-        """Store a binary stream as one artifact; returns its canonical path and size."""
+        """Store a binary stream as one artifact; returns its canonical path and size.
+
+        The path and the run are checked before the stream is first read, so a server refuses an upload
+        before any of its body arrives."""
         relative = safe_key(artifact_path)
         self._check_writable(run_id)
         size = self.blobs.put_stream(stream, join_key(artifact_root(run_id), relative))

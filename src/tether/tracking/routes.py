@@ -189,5 +189,5 @@ DOMAIN = Domain(
     "tracking",
     (*tagged("experiments", _EXPERIMENTS), *tagged("runs", _RUNS), *tagged("artifacts", _ARTIFACTS)),
     scopes={"run": "experiment_of_run", "experiment-name": "experiment_id_named"},
-    streams=("log_artifact_stream", "open_artifact", "check_artifact_upload"),
+    streams=("log_artifact_stream", "open_artifact"),
 )

@@ -14,7 +14,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, model_validator
 from tether.errors import InvalidInput
 from tether.schemas import Int64, Millis, QueryModel, ReadModel, WriteModel
 from tether.tracking.limits import MAX_PREVIEW_ROWS
-from tether.types import LifecycleStage, MetricPoint, RunStatus, ViewType
+from tether.types import LifecycleStage, MetricPoint, PreviewCut, RunStatus, ViewType
 
 
 def _as_text(value: object) -> object:
@@ -111,7 +111,8 @@ class ExperimentKeys(ReadModel):
 
 
 class TablePreview(ReadModel):
-    """The first rows of a CSV, TSV or Parquet artifact; ``total_rows`` is None when not known cheaply."""
+    """The first rows of a CSV, TSV or Parquet artifact, within fixed bounds on rows, columns, cell length
+    and bytes; ``truncated_by`` names each bound that cut it short."""
 
     path: str
     format: str
@@ -119,7 +120,24 @@ class TablePreview(ReadModel):
     types: list[str]
     rows: list[list[str | int | float | bool | None]]
     total_rows: int | None
+    """Rows in the file; None when not known cheaply (a CSV read only in part)."""
     truncated: bool
+    """True when the preview shows less than the whole file."""
+    total_columns: int = 0
+    """Columns in the file; ``columns`` holds at most the first ``max_columns`` of them."""
+    truncated_by: list[PreviewCut] = Field(default_factory=list)
+    """Why it is short: ``rows`` (the file has more rows than shown), ``columns`` (only the first
+    ``max_columns``), ``column_size`` (columns left out because their data is too large to decode, named in
+    ``omitted_columns``), ``cells`` (text cut to ``max_cell_chars`` characters and ending in '…'), ``bytes``
+    (fewer rows than asked, to stay within the bytes a preview may send, read or decode)."""
+    omitted_columns: list[str] = Field(default_factory=list)
+    cut_cells: int = 0
+    """How many of the cells shown were cut to ``max_cell_chars``."""
+    max_columns: int = 0
+    max_cell_chars: int = 0
+    """A cell longer than this many characters was cut; a cut cell is this long plus the final '…'."""
+    max_bytes: int = 0
+    """The most cell data, as JSON bytes, one preview sends."""
 
 
 class ExperimentRename(WriteModel):

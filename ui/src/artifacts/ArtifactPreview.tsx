@@ -1,7 +1,9 @@
 /**
  * One artifact shown in the page: images inline, CSV/TSV/Parquet as a table (the server reads the
- * first rows), JSON pretty-printed, Markdown rendered, other text as it is. Text is read with one Range
- * request for its first 256 KB, so a multi-gigabyte log never travels whole. Anything else: a download.
+ * first rows, within its bounds, and says what it left out), JSON pretty-printed, Markdown rendered,
+ * other text as it is. Text is read with one Range request for its first 256 KB, so a multi-gigabyte log
+ * never travels whole. An image is shown only when it is at most 20 MB and its header declares at most
+ * 50 megapixels, so a small file cannot make the browser allocate gigabytes. Anything else: a download.
  */
 import { lazy, Suspense, useState } from 'react'
 
@@ -9,9 +11,18 @@ import type { components } from '../api/schema'
 import { Button } from '../ui/Button'
 import { formatCount } from '../ui/format'
 import { EmptyState, ErrorState, Loading } from '../ui/State'
-import { TEXT_PREVIEW_BYTES, useArtifactList, useTablePreview, useTextHead } from './api'
+import {
+  IMAGE_PREVIEW_BYTES,
+  IMAGE_PREVIEW_PIXELS,
+  TEXT_PREVIEW_BYTES,
+  useArtifactList,
+  useImageSize,
+  useTablePreview,
+  useTextHead,
+} from './api'
 import styles from './Artifacts.module.css'
-import { ancestorsOf, artifactUrl, formatBytes, looksBinary, nameOf, prettyJson, previewKind, type PreviewKind } from './paths'
+import { ancestorsOf, artifactUrl, extensionOf, formatBytes, looksBinary, nameOf, prettyJson, previewKind, type PreviewKind } from './paths'
+import { tableNotes } from './tableNotes'
 
 type ArtifactInfo = components['schemas']['ArtifactInfo']
 
@@ -123,11 +134,7 @@ function FileBody({ runId, info, kind }: { runId: string; info: ArtifactInfo; ki
   if (info.size === 0) return <EmptyState title="This file is empty" />
   switch (kind) {
     case 'image':
-      return (
-        <div className={styles.imageBox}>
-          <img className={styles.image} src={artifactUrl(runId, info.path)} alt={info.path} />
-        </div>
-      )
+      return <ImageBody runId={runId} info={info} />
     case 'table':
       return <TableBody runId={runId} path={info.path} />
     case 'binary':
@@ -137,9 +144,32 @@ function FileBody({ runId, info, kind }: { runId: string; info: ArtifactInfo; ki
   }
 }
 
-function NoPreview({ runId, info }: { runId: string; info: ArtifactInfo }) {
+function ImageBody({ runId, info }: { runId: string; info: ArtifactInfo }) {
+  const vector = extensionOf(info.path) === 'svg'
+  const small = (info.size ?? Number.POSITIVE_INFINITY) <= IMAGE_PREVIEW_BYTES
+  const size = useImageSize(runId, info.path, small && !vector)
+  if (!small) {
+    return <NoPreview runId={runId} info={info} title={`Images over ${formatBytes(IMAGE_PREVIEW_BYTES)} are not shown here`} />
+  }
+  if (!vector) {
+    if (size.isError) return <ErrorState error={size.error} title="Could not read the image" onRetry={() => void size.refetch()} />
+    if (size.data === undefined) return <Loading what={nameOf(info.path)} />
+    if (size.data === null) return <NoPreview runId={runId} info={info} title="This image’s size cannot be checked, so it is not shown" />
+    if (size.data.width * size.data.height > IMAGE_PREVIEW_PIXELS) {
+      const pixels = `${formatCount(size.data.width)} × ${formatCount(size.data.height)} pixels`
+      return <NoPreview runId={runId} info={info} title={`This image is ${pixels}, too many to show here`} />
+    }
+  }
   return (
-    <EmptyState title="No preview for this kind of file">
+    <div className={styles.imageBox}>
+      <img className={styles.image} src={artifactUrl(runId, info.path)} alt={info.path} />
+    </div>
+  )
+}
+
+function NoPreview({ runId, info, title = 'No preview for this kind of file' }: { runId: string; info: ArtifactInfo; title?: string }) {
+  return (
+    <EmptyState title={title}>
       <a href={artifactUrl(runId, info.path)} download={nameOf(info.path)}>
         Download {nameOf(info.path)}
       </a>{' '}
@@ -197,17 +227,21 @@ function TableBody({ runId, path }: { runId: string; path: string }) {
   if (preview.isError) return <ErrorState error={preview.error} title="Could not read the table" onRetry={() => void preview.refetch()} />
   if (!preview.data) return <Loading what="the table" />
   const table = preview.data
-  const total = table.total_rows
+  const maxChars = table.max_cell_chars ?? 0
+  const isCut = (cell: unknown) => maxChars > 0 && typeof cell === 'string' && Array.from(cell).length > maxChars
+  const [summary, ...notes] = tableNotes(table)
   return (
     <>
       <div className={styles.notice}>
-        {table.format.toUpperCase()} · {formatCount(table.columns.length)} columns ·{' '}
-        {table.truncated
-          ? total === null
-            ? `the first ${formatCount(table.rows.length)} rows (the file has more)`
-            : `first ${formatCount(table.rows.length)} of ${formatCount(total)} rows`
-          : `${formatCount(table.rows.length)} rows`}
+        {table.format.toUpperCase()} · {summary}
       </div>
+      {notes.length > 0 && (
+        <ul className={styles.cuts} aria-label="What the preview leaves out">
+          {notes.map((note) => (
+            <li key={note}>{note}</li>
+          ))}
+        </ul>
+      )}
       <div className={styles.tableScroll} tabIndex={0} role="region" aria-label={`Rows of ${path}`}>
         <table className={styles.dataTable}>
           <thead>
@@ -226,7 +260,11 @@ function TableBody({ runId, path }: { runId: string; path: string }) {
               <tr key={rowIndex}>
                 <td className={styles.rowNumber}>{rowIndex + 1}</td>
                 {row.map((cell, column) => (
-                  <td key={column} className={typeof cell === 'number' ? styles.num : undefined}>
+                  <td
+                    key={column}
+                    className={typeof cell === 'number' ? styles.num : isCut(cell) ? styles.cutCell : undefined}
+                    title={isCut(cell) ? `Cut to ${formatCount(maxChars)} characters; download the file for the rest` : undefined}
+                  >
                     {cell === null ? <span className="faint">null</span> : String(cell)}
                   </td>
                 ))}
