@@ -7,12 +7,18 @@
 ``TETHER_TOKEN`` when the server requires it. ``TETHER_RETRY_PATIENCE_S`` (default 30) is how long a client
 keeps retrying a server that does not answer, and ``TETHER_METRIC_BUFFER_POINTS`` (default 1,000,000) how
 many metric points per run the fluent API holds while the store cannot keep up or a server is away.
+
+Quotas (``Quotas``, docs/limits.md): ``TETHER_MAX_ARTIFACT_SIZE`` (one artifact file, default 64GiB),
+``TETHER_MAX_EXPERIMENT_ARTIFACTS`` (all artifacts of one experiment's runs, default 1TiB) and
+``TETHER_MAX_KEYS_PER_RUN`` (distinct param, tag and metric keys of one run, each, default 10,000).
+Sizes take a unit (``500MB``, ``20GiB``); ``none`` turns a limit off.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +27,73 @@ from typing import Any, TypeVar
 from tether.errors import ConfigError
 
 N = TypeVar("N", int, float)
+
+
+GiB = 1024**3
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "kb": 10**3,
+    "mb": 10**6,
+    "gb": 10**9,
+    "tb": 10**12,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+    "tib": 2**40,
+}
+_SIZE = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*([a-z]*)")
+
+
+@dataclass(frozen=True)
+class Quotas:
+    """How much a store holds for each experiment and run; None turns a limit off."""
+
+    max_artifact_bytes: int | None = 64 * GiB
+    max_experiment_artifact_bytes: int | None = 1024 * GiB
+    max_keys_per_run: int | None = 10_000
+
+    @classmethod
+    def from_env(cls, env: dict[str, str]) -> Quotas:
+        default = cls()
+        return cls(
+            max_artifact_bytes=_limit(
+                env, "TETHER_MAX_ARTIFACT_SIZE", default.max_artifact_bytes, parse_size
+            ),
+            max_experiment_artifact_bytes=_limit(
+                env, "TETHER_MAX_EXPERIMENT_ARTIFACTS", default.max_experiment_artifact_bytes, parse_size
+            ),
+            max_keys_per_run=_limit(env, "TETHER_MAX_KEYS_PER_RUN", default.max_keys_per_run, _count),
+        )
+
+
+def parse_size(text: str) -> int:
+    """Bytes from ``500MB``, ``20GiB``, ``1.5TB`` or a plain number; ConfigError names what is wrong."""
+    found = _SIZE.fullmatch(text.strip().lower())
+    if found is None or found.group(2) not in _UNITS:
+        raise ConfigError(f"{text!r} is not a size: write a number with a unit such as 500MB, 20GiB or 1TB")
+    size = int(float(found.group(1)) * _UNITS[found.group(2)])
+    if size < 1:
+        raise ConfigError(f"a size must be at least one byte, got {text!r}")
+    return size
+
+
+def _count(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise ConfigError(f"{text!r} is not a count: write a whole number from 1")
+    return int(text)
+
+
+def _limit(env: dict[str, str], name: str, default: int | None, parse: Callable[[str], int]) -> int | None:
+    text = (env.get(name) or "").strip()
+    if not text:
+        return default
+    if text.lower() == "none":
+        return None
+    try:
+        return parse(text)
+    except ConfigError as error:
+        raise ConfigError(f"{name}: {error.message}") from None
 
 
 @dataclass(frozen=True)
@@ -35,6 +108,7 @@ class Settings:
     token: str | None = None
     retry_patience_s: float = 30.0
     metric_buffer_points: int = 1_000_000
+    quotas: Quotas = field(default_factory=Quotas)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -52,6 +126,7 @@ class Settings:
             blob_options=_json_object("TETHER_BLOB_OPTIONS", env.get("TETHER_BLOB_OPTIONS")),
             retry_patience_s=_number("TETHER_RETRY_PATIENCE_S", env, 30.0, float, minimum=0),
             metric_buffer_points=_number("TETHER_METRIC_BUFFER_POINTS", env, 1_000_000, int, minimum=1),
+            quotas=Quotas.from_env(env),
         )
 
     @classmethod

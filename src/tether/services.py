@@ -39,7 +39,7 @@ def open_services(settings: Settings, *, login_limits: LoginLimits | None = None
     db = Database(settings.db_url)
     blobs = BlobStore(settings.blob_url, settings.blob_options)
     lineage = LineageService(db)
-    tracking = TrackingService(db, blobs)
+    tracking = TrackingService(db, blobs, settings.quotas)
     auth = AuthService(db)
     return Services(
         db=db,

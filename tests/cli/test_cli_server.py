@@ -122,3 +122,33 @@ def test_the_executable_serves_with_auth_until_interrupted(tmp_path: Path) -> No
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=30)
     assert b"no users yet" in err
+
+
+def test_quota_flags_reach_the_store_s_settings(sqlite_cli: Cli, served: list[dict[str, Any]]) -> None:
+    result = sqlite_cli(
+        "server",
+        "--max-artifact-size",
+        "20GiB",
+        "--max-experiment-artifacts",
+        "none",
+        "--max-keys-per-run",
+        "500",
+    )
+    assert result.exit_code == 0, result.stderr
+    quotas = served[0]["settings"].quotas
+    assert (quotas.max_artifact_bytes, quotas.max_experiment_artifact_bytes, quotas.max_keys_per_run) == (
+        20 * 1024**3,
+        None,
+        500,
+    )
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [("--max-artifact-size", "lots"), ("--max-keys-per-run", "0"), ("--max-artifact-size", "0B")],
+)
+def test_a_bad_quota_is_a_usage_error(
+    sqlite_cli: Cli, served: list[dict[str, Any]], flag: str, value: str
+) -> None:
+    result = sqlite_cli("server", flag, value)
+    assert result.exit_code == 2 and flag in result.stderr and served == []

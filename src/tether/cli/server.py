@@ -19,7 +19,8 @@ EPILOG = """Examples:
 \b
   tether server
   tether server --port 8080 --db postgresql://ml@db/tether --blobs s3://ml-artifacts/tether
-  tether server --host 0.0.0.0 --auth --workers 4"""
+  tether server --host 0.0.0.0 --auth --workers 4
+  tether server --max-artifact-size 20GiB --max-experiment-artifacts 2TiB --max-keys-per-run 5000"""
 
 
 def server(
@@ -56,9 +57,37 @@ def server(
         ),
     ] = False,
     log_level: Annotated[LogLevel, typer.Option(help="How much the server logs.")] = "info",
+    max_artifact_size: Annotated[
+        str | None,
+        typer.Option(
+            metavar="SIZE",
+            help="Largest artifact file, such as 20GiB, or 'none'. "
+            "Default: TETHER_MAX_ARTIFACT_SIZE or 64GiB.",
+            show_default=False,
+        ),
+    ] = None,
+    max_experiment_artifacts: Annotated[
+        str | None,
+        typer.Option(
+            metavar="SIZE",
+            help="Bytes of artifacts one experiment's runs may hold, or 'none'. "
+            "Default: TETHER_MAX_EXPERIMENT_ARTIFACTS or 1TiB.",
+            show_default=False,
+        ),
+    ] = None,
+    max_keys_per_run: Annotated[
+        str | None,
+        typer.Option(
+            metavar="N",
+            help="Distinct param, tag and metric keys a run may hold, each, or 'none'. "
+            "Default: TETHER_MAX_KEYS_PER_RUN or 10000.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the REST API over one store until interrupted (Ctrl-C)."""
     import dataclasses
+    import os
 
     from tether.config import Settings
     from tether.errors import ConfigError
@@ -71,7 +100,19 @@ def server(
     except ConfigError as error:
         output.note("error: " + " ".join(error.message.split()))
         raise typer.Exit(2) from None
-    settings = Settings.from_env()
+    given = {
+        "TETHER_MAX_ARTIFACT_SIZE": ("--max-artifact-size", max_artifact_size),
+        "TETHER_MAX_EXPERIMENT_ARTIFACTS": ("--max-experiment-artifacts", max_experiment_artifacts),
+        "TETHER_MAX_KEYS_PER_RUN": ("--max-keys-per-run", max_keys_per_run),
+    }
+    chosen = {name: value for name, (_, value) in given.items() if value is not None}
+    try:
+        settings = Settings.from_env({**os.environ, **chosen})
+    except ConfigError as error:
+        name, _, problem = error.message.partition(": ")
+        if name not in chosen:
+            raise
+        raise typer.BadParameter(problem, param_hint=f"'{given[name][0]}'") from None
     if db is not None:
         settings = dataclasses.replace(settings, db_url=db)
     if blobs is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -12,7 +13,7 @@ from fastapi import FastAPI
 
 from tether.auth import routes as auth_routes
 from tether.auth.ratelimit import LoginLimits
-from tether.config import Settings
+from tether.config import Quotas, Settings
 from tether.endpoints import Domain
 from tether.lineage import routes as lineage_routes
 from tether.monitoring import routes as monitoring_routes
@@ -74,7 +75,7 @@ def create_app(
     app.state.scopes = scope_resolvers(services)
     app.state.auth_enabled = auth
     install_error_handlers(app)
-    app.add_middleware(BodyLimit, limits=limits or RequestLimits())
+    app.add_middleware(BodyLimit, limits=limits or RequestLimits.of(settings.quotas))
     app.include_router(meta.router)
     app.include_router(experiment_access.router, prefix=API_PREFIX)
     for domain in DOMAINS:
@@ -109,6 +110,7 @@ def settings_to_env(settings: Settings, *, auth: bool = False) -> str:
             "db_url": settings.db_url,
             "blob_url": settings.blob_url,
             "blob_options": settings.blob_options,
+            "quotas": dataclasses.asdict(settings.quotas),
             "auth": auth,
         }
     )
@@ -125,5 +127,6 @@ def app_from_env() -> FastAPI:
         db_url=data["db_url"],
         blob_url=data["blob_url"],
         blob_options=data["blob_options"],
+        quotas=Quotas(**data.get("quotas", {})),
     )
     return create_app(settings, auth=bool(data.get("auth", False)))

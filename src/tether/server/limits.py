@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tether.config import Quotas
 from tether.server.errors import error_response
 
 
@@ -15,7 +17,12 @@ class RequestLimits:
     max_body_bytes: int = 32 * 1024 * 1024
     """JSON requests; a batch of 100,000 metric points takes about 5 MB."""
     max_artifact_bytes: int = 64 * 1024**3
-    """One uploaded artifact file."""
+    """One uploaded artifact file; a declared Content-Length over it is refused before any body is read."""
+
+    @classmethod
+    def of(cls, quotas: Quotas) -> RequestLimits:
+        """The limits that go with a store's quotas (no artifact limit: none at the HTTP level either)."""
+        return cls(max_artifact_bytes=quotas.max_artifact_bytes or sys.maxsize)
 
 
 class BodyLimit:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, cast
 
+from tether.config import Quotas
 from tether.errors import InvalidInput, NotFound
 from tether.storage.blobs import BlobStore
 from tether.storage.db import Database
 from tether.storage.paths import join_key, safe_key
-from tether.tracking import rows
+from tether.tracking import quotas, rows, usage
 from tether.tracking.previews import preview_table, table_format
 from tether.tracking.schemas import ArtifactInfo, TablePreview
 
@@ -27,15 +28,23 @@ def artifact_root(run_id: str) -> str:
 class Artifacts:
     db: Database
     blobs: BlobStore
+    quotas: Quotas
 
     def log_artifact_stream(self, run_id: str, stream: IO[bytes], artifact_path: str) -> ArtifactInfo:
         """Store a binary stream as one artifact; returns its canonical path and size.
 
-        The path and the run are checked before the stream is first read, so a server refuses an upload
-        before any of its body arrives."""
+        The path, the run and the quotas are checked before the stream is first read, so a server refuses
+        an upload before any of its body arrives; one that passes a quota while it streams stops there
+        (TooLarge) and leaves nothing stored."""
         relative = safe_key(artifact_path)
-        self._check_writable(run_id)
+        with self.db.read() as conn:
+            experiment_id = rows.writable_run(conn, run_id).experiment_id
+            limit, reason = quotas.upload_allowance(self.quotas, conn, run_id, experiment_id, relative)
+        if limit is not None:
+            stream = cast("IO[bytes]", quotas.Allowance(stream, limit, reason))
         size = self.blobs.put_stream(stream, join_key(artifact_root(run_id), relative))
+        with self.db.write() as conn:
+            usage.record_artifact(conn, run_id, experiment_id, relative, size)
         return ArtifactInfo(path=relative, is_dir=False, size=size)
 
     def list_artifacts(self, run_id: str, path: str = "", recursive: bool = False) -> list[ArtifactInfo]:

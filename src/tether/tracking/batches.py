@@ -13,9 +13,10 @@ from collections.abc import Mapping
 import numpy as np
 from sqlalchemy import Connection
 
+from tether.config import Quotas
 from tether.errors import Conflict, InvalidInput, NotFound
 from tether.storage.db import Database
-from tether.tracking import chunks, limits, queries, rows
+from tether.tracking import chunks, limits, queries, quotas, rows
 from tether.tracking.chunks import Series
 from tether.tracking.history import downsample_indices
 from tether.tracking.schemas import MetricColumns, MetricHistory
@@ -25,6 +26,7 @@ _BATCH_ID = re.compile(r"[0-9a-f]{32}")
 
 class Batches:
     db: Database
+    quotas: Quotas
 
     def log_batch(
         self,
@@ -58,6 +60,12 @@ class Batches:
                 queries.upsert_tags(conn, run_id, checked_tags)
             if series:
                 _append_history(conn, run_id, series)
+            kinds = [
+                kind
+                for kind, given in (("param", checked_params), ("tag", checked_tags), ("metric", series))
+                if given
+            ]
+            quotas.check_keys(self.quotas, conn, run_id, kinds)
 
     def delete_tag(self, run_id: str, key: str) -> None:
         with self.db.write() as conn:

@@ -12,6 +12,7 @@ them over one database and one blob store. ``routes.py`` declares which of them 
 
 from __future__ import annotations
 
+from tether.config import Quotas
 from tether.storage.blobs import BlobStore
 from tether.storage.db import Database
 from tether.tracking.artifacts import Artifacts
@@ -21,9 +22,10 @@ from tether.tracking.runs import Runs
 
 
 class TrackingService(Experiments, Runs, Batches, Artifacts):
-    def __init__(self, db: Database, blobs: BlobStore) -> None:
+    def __init__(self, db: Database, blobs: BlobStore, quotas: Quotas | None = None) -> None:
         self.db = db
         self.blobs = blobs
+        self.quotas = quotas or Quotas()
 
     def __repr__(self) -> str:
         return f"TrackingService({self.db!r}, {self.blobs!r})"

@@ -8,6 +8,8 @@ from tether.storage.tables.meta import metadata
 from tether.storage.tables.monitoring import monitoring_reports
 from tether.storage.tables.tracking import (
     applied_batches,
+    artifact_files,
+    artifact_usage,
     experiment_tags,
     experiments,
     latest_metrics,
@@ -20,6 +22,8 @@ from tether.storage.tables.tracking import (
 __all__ = [
     "api_tokens",
     "applied_batches",
+    "artifact_files",
+    "artifact_usage",
     "experiment_permissions",
     "experiment_tags",
     "experiments",

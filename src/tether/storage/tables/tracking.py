@@ -116,3 +116,25 @@ latest_metrics = Table(
     Column("value", Double, nullable=True),
     Index("ix_latest_metrics_key_value", "key", "value"),
 )
+
+artifact_files = Table(
+    "artifact_files",
+    metadata,
+    Column("run_id", String(32), ForeignKey("runs.run_id", ondelete="CASCADE"), primary_key=True),
+    Column("path", String(1024), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+)
+"""The size of each artifact stored since usage is counted, so overwriting a file counts the difference."""
+
+artifact_usage = Table(
+    "artifact_usage",
+    metadata,
+    Column(
+        "experiment_id",
+        Integer,
+        ForeignKey("experiments.experiment_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("bytes", BigInteger, nullable=False),
+)
+"""Bytes of artifacts each experiment's runs hold: what the per-experiment quota is checked against."""
