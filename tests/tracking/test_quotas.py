@@ -67,6 +67,20 @@ def test_a_batch_that_gives_a_run_too_many_keys_is_refused_whole(services: Servi
     assert (len(stored.params), stored.tags, stored.metrics) == (5, {}, {})
 
 
+def test_a_run_at_its_key_limit_can_log_the_keys_it_has_again(services: Services) -> None:
+    tracking = services.tracking
+    run = tracking.create_run().run_id
+    tracking.log_batch(
+        run, MetricColumns.of([(f"m{i}", 1.0, 0, 1) for i in range(5)]), tags=dict.fromkeys("abcde", "1")
+    )
+    tracking.log_batch(
+        run, MetricColumns.of([(f"m{i}", 2.0, 1, 2) for i in range(5)]), tags=dict.fromkeys("abcde", "2")
+    )
+    stored = tracking.get_run(run)
+    assert (stored.metrics, stored.tags) == ({f"m{i}": 2.0 for i in range(5)}, dict.fromkeys("abcde", "2"))
+    assert tracking.get_metric_series(run, "m0").values == [1.0, 2.0]
+
+
 def test_limits_come_from_the_environment_and_can_be_turned_off() -> None:
     env = {"TETHER_MAX_ARTIFACT_SIZE": "2GiB", "TETHER_MAX_EXPERIMENT_ARTIFACTS": "none"}
     quotas = Settings.from_env(env).quotas

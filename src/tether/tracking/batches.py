@@ -48,24 +48,24 @@ class Batches:
         )
         checked_tags = limits.check_values("tag", tags or {}, limits.MAX_TAG_VALUE, limits.MAX_TAGS_PER_CALL)
         series = _series_by_key(metrics)
+        given = {
+            kind: len(keys)
+            for kind, keys in (("param", checked_params), ("tag", checked_tags), ("metric", series))
+            if keys
+        }
+        rows.check_run_id(run_id)
         with self.db.write() as conn:
-            rows.writable_run(conn, run_id)
-            if series:
-                queries.lock_run(conn, run_id)
+            queries.lock_run(conn, run_id)  # before counting: the counts must hold until this batch commits
+            held = rows.writable_run_keys(conn, run_id, list(given))
             if batch_id is not None and not queries.claim_batch(conn, run_id, batch_id, rows.now_ms()):
                 return
             if checked_params:
-                _insert_params(conn, run_id, checked_params)
+                _insert_params(conn, run_id, checked_params, first=held["param"] == 0)
             if checked_tags:
                 queries.upsert_tags(conn, run_id, checked_tags)
             if series:
-                _append_history(conn, run_id, series)
-            kinds = [
-                kind
-                for kind, given in (("param", checked_params), ("tag", checked_tags), ("metric", series))
-                if given
-            ]
-            quotas.check_keys(self.quotas, conn, run_id, kinds)
+                _append_history(conn, run_id, series, extends=held["metric"] > 0)
+            quotas.check_keys(self.quotas, conn, run_id, held, given)
 
     def delete_tag(self, run_id: str, key: str) -> None:
         with self.db.write() as conn:
@@ -106,8 +106,14 @@ class Batches:
         )
 
 
-def _insert_params(conn: Connection, run_id: str, params: Mapping[str, str]) -> None:
-    """Params are immutable: the same value again is fine, another value refuses the whole batch."""
+def _insert_params(conn: Connection, run_id: str, params: Mapping[str, str], *, first: bool) -> None:
+    """Params are immutable: the same value again is fine, another value refuses the whole batch.
+
+    A run's first params (``first``) cannot meet stored ones, so they are inserted without comparing.
+    """
+    if first:
+        queries.insert_first_params(conn, run_id, params)
+        return
     stored = queries.insert_params(conn, run_id, params)
     changed = sorted(k for k, v in stored.items() if params[k] != v)
     if changed:
@@ -118,9 +124,12 @@ def _insert_params(conn: Connection, run_id: str, params: Mapping[str, str]) -> 
         )
 
 
-def _append_history(conn: Connection, run_id: str, series: Mapping[str, Series]) -> None:
-    """Add each key's points as a new chunk, or to the key's last chunk while that one is small."""
-    last = queries.last_chunks(conn, run_id, list(series))
+def _append_history(conn: Connection, run_id: str, series: Mapping[str, Series], *, extends: bool) -> None:
+    """Add each key's points as a new chunk, or to the key's last chunk while that one is small.
+
+    A run with no metrics yet (``extends`` false) has no chunks to extend, so none are looked up.
+    """
+    last = queries.last_chunks(conn, run_id, list(series)) if extends else {}
     latest: dict[str, tuple[int, int, float]] = {}
     new: list[tuple[str, int, Series]] = []
     for key, points in series.items():

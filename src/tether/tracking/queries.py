@@ -58,8 +58,11 @@ def insert_experiment(conn: Connection, name: str, now: int) -> int:
     return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
+_EXPERIMENT_BY_ID = select(experiments).where(experiments.c.experiment_id == bindparam("experiment_id"))
+
+
 def experiment_row(conn: Connection, experiment_id: int) -> Row[Any] | None:
-    return conn.execute(select(experiments).where(experiments.c.experiment_id == experiment_id)).first()
+    return conn.execute(_EXPERIMENT_BY_ID, {"experiment_id": experiment_id}).first()
 
 
 def experiment_row_by_name(conn: Connection, name: str) -> Row[Any] | None:
@@ -172,6 +175,14 @@ def update_run(conn: Connection, run_id: str, **values: object) -> None:
     conn.execute(runs.update().where(runs.c.run_id == run_id).values(**values))
 
 
+def update_run_returning(conn: Connection, run_id: str, values: Mapping[str, object]) -> Row[Any] | None:
+    """Update a run and read it back in the same statement; None when there is no such run."""
+    return conn.execute(_UPDATE_RUN_RETURNING, {"target_run_id": run_id, **values}).first()
+
+
+_UPDATE_RUN_RETURNING = runs.update().where(runs.c.run_id == bindparam("target_run_id")).returning(*runs.c)
+
+
 def child_run_ids(conn: Connection, run_id: str) -> list[str]:
     return list(conn.execute(select(runs.c.run_id).where(runs.c.parent_run_id == run_id)).scalars())
 
@@ -221,6 +232,14 @@ _PARAMS_OF_KEYS = select(params.c.key, params.c.value).where(
 def _insert_new_params(dialect: str) -> Any:
     stmt = insert_for(dialect, params).on_conflict_do_nothing(index_elements=["run_id", "key"])
     return stmt.returning(params.c.key)
+
+
+_INSERT_PARAMS = params.insert()
+
+
+def insert_first_params(conn: Connection, run_id: str, values: Mapping[str, str]) -> None:
+    """Insert params into a run that has none (the caller holds the run's write lock)."""
+    conn.execute(_INSERT_PARAMS, [{"run_id": run_id, "key": k, "value": v} for k, v in values.items()])
 
 
 def insert_params(conn: Connection, run_id: str, values: Mapping[str, str]) -> dict[str, str]:

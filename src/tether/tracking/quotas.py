@@ -8,6 +8,7 @@ refused whole, inside its transaction.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import IO
 
 from sqlalchemy import Connection
@@ -57,15 +58,23 @@ class Allowance:
         return chunk
 
 
-def check_keys(quotas: Quotas, conn: Connection, run_id: str, kinds: list[str]) -> None:
-    """After a batch's writes, inside its transaction: refuse it if a run now has too many keys."""
+def check_keys(
+    quotas: Quotas, conn: Connection, run_id: str, held: Mapping[str, int], given: Mapping[str, int]
+) -> None:
+    """After a batch's writes, inside its transaction: refuse it if a run now has too many keys.
+
+    ``held`` counts each kind's keys before the batch and ``given`` the keys the batch names; only a kind
+    whose sum passes the limit can have too many, and only those are counted again.
+    """
     most = quotas.max_keys_per_run
     if most is None:
         return
-    for kind in kinds:
-        held = usage.key_count(conn, run_id, kind)
-        if held > most:
+    near = [kind for kind, count in given.items() if held[kind] + count > most]
+    if not near:
+        return
+    for kind, now in usage.key_counts(conn, run_id, near).items():
+        if now > most:
             raise InvalidInput(
-                f"run '{run_id}' would have {held} distinct {kind} keys; a run may have at most {most}. "
+                f"run '{run_id}' would have {now} distinct {kind} keys; a run may have at most {most}. "
                 "Log values under fewer keys (a metric's steps, or one artifact for many values)."
             )

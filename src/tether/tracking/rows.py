@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Row
 
 from tether.errors import Conflict, InvalidInput, NotFound
-from tether.tracking import limits, queries
+from tether.tracking import limits, queries, usage
 from tether.tracking.schemas import Experiment, Run
 
 DEFAULT_EXPERIMENT_ID = "0"
@@ -58,9 +58,15 @@ def experiment(conn: Connection, key: int, row: Row[Any] | None = None) -> Exper
     return experiment_model(row, queries.experiment_tag_map(conn, [key]).get(key, {}))
 
 
-def run_row(conn: Connection, run_id: str) -> Row[Any]:
+def check_run_id(run_id: object) -> str:
+    """A run id is 32 lowercase hex digits; anything else names no run."""
     if not isinstance(run_id, str) or not RUN_ID.fullmatch(run_id):
         raise NotFound(f"no run with id {run_id!r} (a run id is 32 hexadecimal characters)")
+    return run_id
+
+
+def run_row(conn: Connection, run_id: str) -> Row[Any]:
+    check_run_id(run_id)
     row = queries.run_row(conn, run_id)
     if row is None:
         raise NotFound(f"no run with id '{run_id}'")
@@ -68,9 +74,21 @@ def run_row(conn: Connection, run_id: str) -> Row[Any]:
 
 
 def writable_run(conn: Connection, run_id: str) -> Row[Any]:
-    row = run_row(conn, run_id)
+    return _active(run_row(conn, run_id))
+
+
+def writable_run_keys(conn: Connection, run_id: str, kinds: Sequence[str]) -> dict[str, int]:
+    """Check that a run can be logged to and count its keys of each kind, in one statement."""
+    found = usage.run_with_key_counts(conn, check_run_id(run_id), kinds)
+    if found is None:
+        raise NotFound(f"no run with id '{run_id}'")
+    _active(found[0])
+    return found[1]
+
+
+def _active(row: Row[Any]) -> Row[Any]:
     if row.lifecycle_stage != "active":
-        raise Conflict(f"run '{run_id}' is deleted; restore it before logging to it")
+        raise Conflict(f"run '{row.run_id}' is deleted; restore it before logging to it")
     return row
 
 
@@ -78,7 +96,15 @@ def load_runs(conn: Connection, run_ids: Sequence[str]) -> list[Run]:
     """Full runs in the order given; two queries whatever the number of runs."""
     if not run_ids:
         return []
-    rows = {r.run_id: r for r in queries.run_rows(conn, run_ids)}
+    return runs_of(conn, queries.run_rows(conn, run_ids), run_ids)
+
+
+def runs_of(
+    conn: Connection, run_rows: Sequence[Row[Any]], run_ids: Sequence[str] | None = None
+) -> list[Run]:
+    """Full runs from rows of the runs table already read, in the order of ``run_ids`` (default: rows')."""
+    rows = {r.run_id: r for r in run_rows}
+    run_ids = list(rows) if run_ids is None else run_ids
     values = queries.run_values(conn, run_ids)
     params, tags, latest = values["params"], values["tags"], values["metrics"]
     return [

@@ -85,11 +85,10 @@ class Runs:
             values["end_time"] = int(end_time)
         if run_name is not None:
             values["run_name"] = limits.check_name("run name", run_name, limits.MAX_RUN_NAME)
+        rows.check_run_id(run_id)
         with self.db.write() as conn:
-            rows.run_row(conn, run_id)
-            if values:
-                queries.update_run(conn, run_id, **values)
-            return rows.load_runs(conn, [run_id])[0]
+            updated = queries.update_run_returning(conn, run_id, values) if values else None
+            return rows.runs_of(conn, [updated or rows.run_row(conn, run_id)])[0]
 
     def delete_run(self, run_id: str) -> None:
         """Soft delete: the run is hidden from searches but kept, and can be restored."""

@@ -5,10 +5,14 @@ Functions take a connection and return figures; the rules that compare them with
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Table, func, select
+import functools
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row, ScalarSelect, Select, Table, bindparam, func, select
 
 from tether.storage.bulk import insert_for
-from tether.storage.tables import artifact_files, artifact_usage, latest_metrics, params, run_tags
+from tether.storage.tables import artifact_files, artifact_usage, latest_metrics, params, run_tags, runs
 
 KEY_TABLES: dict[str, Table] = {"param": params, "tag": run_tags, "metric": latest_metrics}
 
@@ -43,9 +47,38 @@ def record_artifact(conn: Connection, run_id: str, experiment_id: int, path: str
     )
 
 
-def key_count(conn: Connection, run_id: str, kind: str) -> int:
-    """Distinct keys of one kind (param, tag, metric) a run holds."""
-    table = KEY_TABLES[kind]
-    return int(
-        conn.execute(select(func.count()).select_from(table).where(table.c.run_id == run_id)).scalar_one()
-    )
+def key_counts(conn: Connection, run_id: str, kinds: Sequence[str]) -> dict[str, int]:
+    """Distinct keys of each kind (param, tag, metric) a run holds, counted in one statement."""
+    found = conn.execute(_key_counts(tuple(kinds)), {"run_id": run_id}).one()
+    return {kind: int(n) for kind, n in zip(kinds, found, strict=True)}
+
+
+def run_with_key_counts(
+    conn: Connection, run_id: str, kinds: Sequence[str]
+) -> tuple[Row[Any], dict[str, int]] | None:
+    """The run's row and its distinct keys of each kind, in one statement; None when there is no such run."""
+    found = conn.execute(_run_with_key_counts(tuple(kinds)), {"run_id": run_id}).first()
+    if found is None:
+        return None
+    counted = len(found) - len(kinds)
+    return found, {kind: int(n) for kind, n in zip(kinds, found[counted:], strict=True)}
+
+
+def _counts(kinds: tuple[str, ...]) -> list[ScalarSelect[Any]]:
+    return [
+        select(func.count())
+        .select_from(KEY_TABLES[kind])
+        .where(KEY_TABLES[kind].c.run_id == bindparam("run_id"))
+        .scalar_subquery()
+        for kind in kinds
+    ]
+
+
+@functools.cache
+def _key_counts(kinds: tuple[str, ...]) -> Select[Any]:
+    return select(*_counts(kinds))
+
+
+@functools.cache
+def _run_with_key_counts(kinds: tuple[str, ...]) -> Select[Any]:
+    return select(runs, *_counts(kinds)).where(runs.c.run_id == bindparam("run_id"))
