@@ -55,6 +55,11 @@ def _monitoring_computation(target: str) -> bool:
     return target.startswith("tether.monitoring") and target != "tether.monitoring.service"
 
 
+def _model_packaging(target: str) -> bool:
+    """Packages are written and read where the model is; only storing them goes through a backend."""
+    return target.startswith("tether.models") and target.rsplit(".", 1)[-1] not in ("service", "queries")
+
+
 RULES: list[tuple[tuple[str, ...], object]] = [
     (FOUNDATION, lambda t: t.startswith(FOUNDATION)),
     (("tether.storage",), lambda t: t.startswith((*FOUNDATION, "tether.storage"))),
@@ -69,7 +74,7 @@ RULES: list[tuple[tuple[str, ...], object]] = [
     (("tether.cli.server",), lambda t: _face_rule(t) or t == "tether.server.run"),
     # Reports and suites are computations run where the data is; only storing one goes through a backend.
     (("tether.cli.monitor",), lambda t: _face_rule(t) or _monitoring_computation(t)),
-    (("tether.sdk", "tether.cli"), _face_rule),
+    (("tether.sdk", "tether.cli"), lambda t: _face_rule(t) or _model_packaging(t)),
     (
         ("tether.server",),
         lambda t: not t.startswith(("tether.client", "tether.cli", "tether.sdk")) and t != "tether",
@@ -143,6 +148,9 @@ def test_every_import_respects_the_layers() -> None:
         ("tether.services", "tether.server.app", False),
         ("tether.endpoints", "tether.auth.schemas", False),
         ("tether.server.app", "tether.sdk.fluent", False),
+        ("tether.sdk.models", "tether.models.package", True),
+        ("tether.sdk.models", "tether.models.service", False),
+        ("tether.models.package", "tether.registry.service", False),
         ("tether.auth.service", "tether.tracking.service", False),
         ("tether.tracking.service", "tether.auth.queries", True),
         ("tether.cli.server", "tether.server.run", True),

@@ -1,4 +1,4 @@
-"""tether: track experiments, and (as the platform grows) package, serve and monitor models.
+"""tether: track experiments, package models, and monitor them (serving and more as the platform grows).
 
 ``import tether as tt`` gives the fluent API below; ``tt.Client`` gives explicit-id access. Importing
 tether is cheap: storage, pandas and friends load on first use.
@@ -11,15 +11,19 @@ from typing import TYPE_CHECKING, Any
 from tether.errors import (
     AlreadyExists,
     Conflict,
+    CorruptPackage,
     InvalidFilter,
     InvalidInput,
     NotFound,
+    SignatureMismatch,
     StorageError,
     TetherError,
+    UnsafeModel,
     UnsafePath,
 )
 from tether.sdk.fluent import (
     get_run,
+    load_model,
     log_artifact,
     log_artifacts,
     log_dict,
@@ -27,6 +31,7 @@ from tether.sdk.fluent import (
     log_image,
     log_metric,
     log_metrics,
+    log_model,
     log_param,
     log_params,
     log_report,
@@ -49,11 +54,14 @@ __all__ = [
     "AlreadyExists",
     "Client",
     "Conflict",
+    "CorruptPackage",
     "InvalidFilter",
     "InvalidInput",
     "NotFound",
+    "SignatureMismatch",
     "StorageError",
     "TetherError",
+    "UnsafeModel",
     "UnsafePath",
     "__version__",
     "active_run",
@@ -62,6 +70,7 @@ __all__ = [
     "end_run",
     "flush",
     "get_run",
+    "load_model",
     "log_artifact",
     "log_artifacts",
     "log_dict",
@@ -69,6 +78,7 @@ __all__ = [
     "log_image",
     "log_metric",
     "log_metrics",
+    "log_model",
     "log_param",
     "log_params",
     "log_report",

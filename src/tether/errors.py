@@ -105,6 +105,24 @@ class InvalidData(InvalidInput):
     code = "INVALID_DATA"
 
 
+class SignatureMismatch(InvalidInput):
+    """Data does not fit a model's signature (a missing column, a wrong type or shape), or has none."""
+
+    code = "SIGNATURE_MISMATCH"
+
+
+class UnsafeModel(InvalidInput):
+    """Loading this model would run code from the package (pickle, an untrusted type) without an opt-in."""
+
+    code = "UNSAFE_MODEL"
+
+
+class CorruptPackage(InvalidInput):
+    """A model package does not match its manifest: a file changed, went missing or was added."""
+
+    code = "CORRUPT_PACKAGE"
+
+
 class TooLarge(InvalidInput):
     """A request body or upload is over the server's size limit."""
 

@@ -25,7 +25,10 @@ from tether.types import MetricPoint, RunStatus, ViewType
 
 if TYPE_CHECKING:
     from tether.client.backend import AuthAPI, LineageAPI, MonitoringAPI, TrackingAPI
+    from tether.models.package import Model
+    from tether.models.signatures import ModelInput
     from tether.monitoring.schemas import StoredReport
+    from tether.sdk.models import ModelInfo
     from tether.tracking.schemas import Experiment, Metric, Run
 
 P = ParamSpec("P")
@@ -172,6 +175,26 @@ class Client:
         """Store a monitoring report or suite outcome (anything with ``as_dict()``) with a run."""
         document = result.as_dict() if hasattr(result, "as_dict") else dict(result)
         return self.monitoring.log_report(f"run:{run_id}", document, name)
+
+    def log_model(
+        self,
+        run_id: str,
+        model: Any,
+        name: str = "model",
+        *,
+        input_example: ModelInput,
+        flavor: str | None = None,
+    ) -> ModelInfo:
+        """Package ``model`` (signature inferred from ``input_example``) as run ``run_id``'s artifacts."""
+        from tether.sdk import models
+
+        return models.log_model(self.tracking, run_id, model, name, input_example, flavor)
+
+    def load_model(self, uri: str, *, allow_pickle: bool = False) -> Model:
+        """The model at ``runs:/<run id>/<path>`` or in a package folder; pickle needs ``allow_pickle``."""
+        from tether.sdk import models
+
+        return models.load_model(self.tracking, uri, allow_pickle=allow_pickle)
 
     def close(self) -> None:
         self.backend.close()

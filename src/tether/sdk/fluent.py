@@ -19,7 +19,10 @@ from tether.types import ViewType
 if TYPE_CHECKING:
     import pandas as pd
 
+    from tether.models.package import Model
+    from tether.models.signatures import ModelInput
     from tether.monitoring.schemas import StoredReport
+    from tether.sdk.models import ModelInfo
     from tether.tracking.schemas import Run
 
 
@@ -90,6 +93,22 @@ def log_report(result: Any, name: str = "", run_id: str | None = None) -> Stored
     document = result.as_dict() if hasattr(result, "as_dict") else dict(result)
     subject = f"run:{run_id or require_run().run_id}"
     return backend().monitoring.log_report(subject, document, name)
+
+
+def log_model(
+    model: Any, name: str = "model", *, input_example: ModelInput, flavor: str | None = None
+) -> ModelInfo:
+    """Package ``model`` (signature inferred from ``input_example``) as the active run's artifacts."""
+    from tether.sdk import models
+
+    return models.log_model(tracking(), require_run().run_id, model, name, input_example, flavor)
+
+
+def load_model(uri: str, *, allow_pickle: bool = False) -> Model:
+    """The model at ``runs:/<run id>/<path>`` or in a package folder; pickle needs ``allow_pickle``."""
+    from tether.sdk import models
+
+    return models.load_model(tracking(), uri, allow_pickle=allow_pickle)
 
 
 # --- reading ------------------------------------------------------------------------------------------

@@ -1,0 +1,37 @@
+"""The ``Flavor`` protocol: how one framework's models are saved into a package folder and read back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+
+class Flavor(Protocol):
+    """One framework's way to store a model; registered in ``FLAVORS`` under ``name``."""
+
+    name: str
+    framework: str
+    """The distribution whose version the manifest records (``scikit-learn``)."""
+    uses_pickle: bool
+    """Loading runs pickle (any code can run): such packages load only with ``allow_pickle=True``."""
+
+    def accepts(self, model: object) -> bool:
+        """Whether this flavor can save ``model``; asked without importing the framework."""
+        ...
+
+    def save(self, model: object, folder: Path) -> None:
+        """Write the model's files into ``folder`` (empty, and the package's root)."""
+        ...
+
+    def load(self, folder: Path) -> object:
+        """The model from a verified package folder; refuses anything that would run untrusted code."""
+        ...
+
+    def requirements(self) -> list[str]:
+        """The distributions loading needs, the framework first."""
+        ...
+
+
+def defined_in(model: object, package: str) -> bool:
+    """Whether the model's class, or a class it derives from, comes from ``package`` (no import needed)."""
+    return any(cls.__module__.split(".")[0] == package for cls in type(model).__mro__)

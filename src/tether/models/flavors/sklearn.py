@@ -1,0 +1,59 @@
+"""scikit-learn models, stored with skops: loading builds objects of trusted types and never unpickles.
+
+The trusted types are decided here, by the loader, and never read from the package: classes defined in
+scikit-learn itself, plus what skops trusts by default (NumPy and SciPy containers, ufuncs). A package that
+names any other type (a function from ``os``, a class of the user's own) is refused, naming it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from tether.errors import UnsafeModel
+from tether.models.flavors.base import defined_in
+
+MODEL_FILE = "model.skops"
+
+
+class SklearnFlavor:
+    name = "sklearn"
+    framework = "scikit-learn"
+    uses_pickle = False
+
+    def accepts(self, model: object) -> bool:
+        return defined_in(model, "sklearn")
+
+    def save(self, model: object, folder: Path) -> None:
+        import skops.io
+
+        skops.io.dump(model, folder / MODEL_FILE)
+
+    def load(self, folder: Path) -> object:
+        import skops.io
+
+        path = folder / MODEL_FILE
+        named = skops.io.get_untrusted_types(file=path)
+        refused = [name for name in named if not _trusted(name)]
+        if refused:
+            raise UnsafeModel(
+                f"the scikit-learn package names types outside scikit-learn: {', '.join(refused[:5])}; "
+                "loading them could run code. Save such a model with the python_function flavor and load "
+                "it with allow_pickle=True if you trust where it came from"
+            )
+        return skops.io.load(path, trusted=named)
+
+    def requirements(self) -> list[str]:
+        return ["scikit-learn", "skops", "numpy", "scipy", "joblib", "threadpoolctl"]
+
+
+def _trusted(qualified: str) -> bool:
+    """A class (not a function) defined in a scikit-learn module."""
+    module_name, _, attribute = qualified.rpartition(".")
+    if module_name.split(".")[0] != "sklearn":
+        return False
+    try:
+        found = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError):
+        return False
+    return isinstance(found, type)
