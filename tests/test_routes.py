@@ -18,6 +18,7 @@ def service_class(domain: Domain) -> type[Any]:
     import tether.auth.service
     import tether.lineage.service
     import tether.monitoring.service
+    import tether.registry.service
     import tether.tracking.service
 
     classes = {
@@ -25,6 +26,7 @@ def service_class(domain: Domain) -> type[Any]:
         "tracking": tether.tracking.service.TrackingService,
         "auth": tether.auth.service.AuthService,
         "monitoring": tether.monitoring.service.MonitoringService,
+        "registry": tether.registry.service.RegistryService,
     }
     return classes[domain.name]
 

@@ -37,6 +37,7 @@ from tether.sdk.fluent import (
     log_report,
     log_text,
     search_runs,
+    set_alias,
     set_tag,
     set_tags,
 )
@@ -45,8 +46,11 @@ from tether.sdk.state import configure, flush
 from tether.version import __version__
 
 if TYPE_CHECKING:
+    from tether.client.backend import RegistryAPI
     from tether.sdk.autolog import autolog
     from tether.sdk.client import Client
+
+    registry: RegistryAPI
 
 
 __all__ = [
@@ -84,6 +88,7 @@ __all__ = [
     "log_report",
     "log_text",
     "search_runs",
+    "set_alias",
     "set_experiment",
     "set_tag",
     "set_tags",
@@ -101,4 +106,8 @@ def __getattr__(name: str) -> Any:
         from tether.sdk.autolog import autolog
 
         return autolog
+    if name == "registry":  # the model registry of the configured store or server
+        from tether.sdk.state import backend
+
+        return backend().registry
     raise AttributeError(f"module 'tether' has no attribute {name!r}")

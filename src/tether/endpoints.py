@@ -26,18 +26,30 @@ from tether.types import Level
 
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
 
-ScopeKind = Literal["experiment", "run", "report", "experiment-name", "ref"]
+ScopeKind = Literal["experiment", "run", "report", "experiment-name", "ref", "source", "model"]
 """What a request names to say which experiment governs it: an experiment id, a run id, a report id, an
-experiment name, or a typed reference (``run:<id>`` …) to any of those."""
+experiment name, a typed reference (``run:<id>`` …) to any of those, or a model source
+(``runs:/<id>/<path>``). ``model`` is a registered model's name, governed by the model's own permissions."""
 
-CallerValue = Literal["user_id", "own_username", "username_or_given", "username_unless_admin", "readable"]
+CallerValue = Literal[
+    "user_id",
+    "own_username",
+    "username_or_given",
+    "username_unless_admin",
+    "readable",
+    "readable_models",
+    "model_level",
+]
 """A parameter the server fills from the signed-in caller rather than from the request:
 
 - ``user_id``: the caller's numeric id (None without authentication);
 - ``own_username``: the caller's name (a server without authentication has none: Conflict);
 - ``username_or_given``: the caller's name, or the value sent when the server has no authentication;
 - ``username_unless_admin``: the caller's name, or None for an admin (who may act on anyone's);
-- ``readable``: the ids of the experiments the caller may read (None: all of them).
+- ``readable``: the ids of the experiments the caller may read (None: all of them);
+- ``readable_models``: the names of the registered models the caller may read (None: all of them);
+- ``model_level``: the caller's level on the model the request's ``name`` names (None without
+  authentication).
 """
 
 _PATH_PARAMETER = re.compile(r"{(\w+)(?::path)?}")
@@ -55,11 +67,13 @@ class Scope:
 @dataclass(frozen=True)
 class Access:
     """Who may call an endpoint: anyone, any signed-in user, admins, or holders of ``level`` on the
-    experiments its ``scopes`` name (each scope whose field the request leaves out is skipped)."""
+    experiments (or, for ``model``, the registered models) its ``scopes`` name; each scope whose field the
+    request leaves out is skipped. ``also`` is a second requirement that must hold too."""
 
-    kind: Literal["public", "signed-in", "admin", "experiment"]
+    kind: Literal["public", "signed-in", "admin", "experiment", "model"]
     level: Level | None = None
     scopes: tuple[Scope, ...] = ()
+    also: Access | None = None
 
 
 PUBLIC = Access("public")
@@ -70,6 +84,11 @@ ADMIN = Access("admin")
 def on(level: Level, *scopes: Scope) -> Access:
     """``level`` on the experiments the scopes name."""
     return Access("experiment", level, scopes)
+
+
+def on_model(level: Level, scope: Scope, also: Access | None = None) -> Access:
+    """``level`` on the registered model the scope names (and ``also``, when given)."""
+    return Access("model", level, (scope,), also)
 
 
 def in_path(kind: ScopeKind, name: str) -> Scope:

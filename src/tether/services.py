@@ -14,6 +14,7 @@ from tether.auth.service import AuthService
 from tether.config import Settings
 from tether.lineage.service import LineageService
 from tether.monitoring.service import MonitoringService
+from tether.registry.service import RegistryService
 from tether.storage.blobs import BlobStore
 from tether.storage.db import Database
 from tether.tracking.service import TrackingService
@@ -27,6 +28,7 @@ class Services:
     tracking: TrackingService
     auth: AuthService
     monitoring: MonitoringService
+    registry: RegistryService
     guard: Guard
     """The server's side of auth: credentials, sessions and permission checks."""
 
@@ -48,5 +50,6 @@ def open_services(settings: Settings, *, login_limits: LoginLimits | None = None
         tracking=tracking,
         auth=auth,
         monitoring=MonitoringService(db, blobs, tracking, lineage),
+        registry=RegistryService(db, tracking, lineage),
         guard=Guard(auth, login_limits=login_limits),
     )

@@ -6,13 +6,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pandas as pd
 import pytest
+from sklearn.linear_model import LogisticRegression
 from tests.server.conftest import PASSWORD, SecuredServer
 
 from tether.config import Settings
+from tether.models.package import save_package
 from tether.server import access
 from tether.server.app import create_app
 
@@ -31,16 +35,33 @@ def error_of(response: httpx.Response) -> tuple[int, str]:
 
 @dataclass
 class Private:
-    """An experiment of ``owner`` with one run, a metric and an artifact."""
+    """An experiment of ``owner`` with one run, a metric, an artifact and a report, and a registered
+    model of ``owner`` whose version 1 (alias ``champion``) is the run's model package."""
 
     experiment_id: str
     name: str
     run_id: str
     report_id: str
+    model: str
+
+
+def upload_package(client: httpx.Client, run_id: str, folder: Path, name: str = "model") -> str:
+    """Store a package folder as the run's artifacts, as the SDK does; returns its ``runs:/`` URI."""
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        target = f"{API}/runs/{run_id}/artifacts/{name}/{path.relative_to(folder).as_posix()}"
+        assert client.put(target, content=path.read_bytes()).status_code == 201
+    return f"runs:/{run_id}/{name}"
+
+
+def a_package(folder: Path) -> Path:
+    frame = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0]})
+    save_package(LogisticRegression().fit(frame, [0, 0, 1, 1]), folder, frame.head(2))
+    return folder
 
 
 @pytest.fixture(scope="module")
-def private(secured: SecuredServer) -> Private:
+def private(secured: SecuredServer, tmp_path_factory: pytest.TempPathFactory) -> Private:
+    package = a_package(tmp_path_factory.mktemp("package") / "model")
     with secured.client("owner") as owner:
         name = unique("private")
         experiment = owner.post(f"{API}/experiments", json={"name": name}).json()["experiment_id"]
@@ -52,7 +73,13 @@ def private(secured: SecuredServer) -> Private:
         )
         assert owner.put(f"{API}/runs/{run}/artifacts/notes.txt", content=b"hello").status_code == 201
         report = owner.post(f"{API}/reports", json=report_body(run)).json()["report_id"]
-    return Private(experiment, name, run, report)
+        model = unique("model")
+        assert owner.post(f"{API}/models", json={"name": model}).status_code == 201
+        source = upload_package(owner, run, package)
+        created = owner.post(f"{API}/models/{model}/versions", json={"source": source})
+        assert created.status_code == 201 and created.json()["version"] == 1
+        assert owner.put(f"{API}/models/{model}/aliases/champion", json={"version": 1}).status_code == 200
+    return Private(experiment, name, run, report, model)
 
 
 def report_body(run_id: str) -> dict[str, Any]:
@@ -84,6 +111,9 @@ def call(client: httpx.Client, route: access.DeclaredRoute, private: Private) ->
         "username": "owner",
         "token_id": "1",
         "report_id": private.report_id,
+        "name": private.model,
+        "version": "1",
+        "alias": "champion",
     }
     url = route.path.format(**values)
     params = {
@@ -104,6 +134,14 @@ def call(client: httpx.Client, route: access.DeclaredRoute, private: Private) ->
         f"{API}/experiments/{{experiment_id}}": {"name": "renamed"},
         f"{API}/users/{{username}}": {"role": "admin"},
         f"{API}/reports": report_body(private.run_id),
+        f"{API}/models": {"name": "stolen"},
+        f"{API}/models/{{name}}": {"description": "changed"},
+        f"{API}/models/{{name}}/tags": {"key": "k", "value": "v"},
+        f"{API}/models/{{name}}/versions": {"source": f"runs:/{private.run_id}/model"},
+        f"{API}/models/{{name}}/versions/{{version}}": {"description": "changed"},
+        f"{API}/models/{{name}}/versions/{{version}}/tags": {"key": "k", "value": "v"},
+        f"{API}/models/{{name}}/aliases/{{alias}}": {"version": 1},
+        f"{API}/models/{{name}}/permissions/{{username}}": {"level": "MANAGE"},
     }
     if method in ("POST", "PUT", "PATCH"):
         return client.request(method, url, params=params, json=bodies.get(route.path, {}))
@@ -125,6 +163,10 @@ def snapshot(admin: httpx.Client, private: Private) -> list[Any]:
         admin.get(f"{API}/reports", params={"experiment_id": experiment}).json(),
         admin.get(f"{API}/users").json(),
         [{k: v for k, v in t.items() if k != "last_used_time"} for t in tokens],
+        admin.get(f"{API}/models", params={"name_like": private.model}).json(),
+        admin.get(f"{API}/models/{private.model}/versions").json(),
+        admin.get(f"{API}/models/{private.model}/history").json(),
+        admin.get(f"{API}/models/{private.model}/permissions").json(),
     ]
 
 
@@ -139,7 +181,11 @@ def test_every_route_refuses_anonymous_and_unprivileged_callers_and_changes_noth
         answered = call(clients[None], route, private)
         assert error_of(answered) == (401, "UNAUTHENTICATED"), route
         anonymous += 1
-        if route.requirement is not None and route.requirement.access.kind in ("experiment", "admin"):
+        if route.requirement is not None and route.requirement.access.kind in (
+            "experiment",
+            "admin",
+            "model",
+        ):
             answered = call(clients["stranger"], route, private)
             assert error_of(answered) == (403, "PERMISSION_DENIED"), route
             unprivileged += 1

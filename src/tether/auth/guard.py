@@ -18,7 +18,7 @@ from tether.auth.ratelimit import LoginLimits
 from tether.auth.schemas import LoginSession, User
 from tether.auth.service import AuthService
 from tether.auth.users import user_of
-from tether.errors import PermissionDenied, Unauthenticated
+from tether.errors import NotFound, PermissionDenied, Unauthenticated
 from tether.types import Level
 
 LAST_USED_RESOLUTION_MS = 60_000
@@ -125,3 +125,39 @@ class Guard:
         with self.db.read() as conn:
             granted = queries.levels_of(conn, user.user_id, None)
         return [str(k) for k in sorted({access.DEFAULT_EXPERIMENT, *granted})]
+
+    # --- registered models --------------------------------------------------------------------------
+
+    def check_model_access(self, user: User, names: Sequence[str], level: Level) -> None:
+        """Raise PermissionDenied unless ``user`` holds ``level`` on every named registered model, and
+        NotFound for a name that is no model (so a typo reads as one, as it does for experiments)."""
+        if user.role == "admin" or not names:
+            return
+        with self.db.read() as conn:
+            existing = queries.existing_models(conn, names)
+            granted = queries.model_levels_of(conn, user.user_id, names)
+        for name in names:
+            if name not in existing:
+                raise NotFound(f"no registered model named {name!r}")
+            have = granted.get(name)
+            if not access.allows(have, level):
+                held = f"they have {have}" if have else "they have no permission on it"
+                raise PermissionDenied(
+                    f"{user.username} may not {access.VERBS[level]} model {name!r}: "
+                    f"that needs {level} ({held})"
+                )
+
+    def model_level(self, user: User, name: str) -> Level | None:
+        """The level ``user`` holds on one registered model (MANAGE for an admin), None for none."""
+        if user.role == "admin":
+            return "MANAGE"
+        with self.db.read() as conn:
+            granted = queries.model_levels_of(conn, user.user_id, [name])
+        return cast("Level | None", granted.get(name))
+
+    def readable_models(self, user: User) -> list[str] | None:
+        """Names of the registered models ``user`` may read; None for an admin, who may read them all."""
+        if user.role == "admin":
+            return None
+        with self.db.read() as conn:
+            return sorted(queries.model_levels_of(conn, user.user_id, None))

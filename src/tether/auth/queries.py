@@ -13,6 +13,8 @@ from tether.storage.tables import (
     experiment_permissions,
     experiments,
     login_failures,
+    model_permissions,
+    registered_models,
     sessions,
     users,
 )
@@ -204,3 +206,58 @@ def levels_of(conn: Connection, user_id: int, experiment_ids: Sequence[int] | No
     if experiment_ids is not None:
         query = query.where(experiment_permissions.c.experiment_id.in_(experiment_ids))
     return {int(e): str(level) for e, level in conn.execute(query)}
+
+
+# --- registered model permissions ---------------------------------------------------------------------
+
+
+def upsert_model_permission(conn: Connection, model_id: int, user_id: int, level: str) -> None:
+    stmt = insert_for(conn, model_permissions)
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["model_id", "user_id"], set_={"level": stmt.excluded.level}
+        ).values(model_id=model_id, user_id=user_id, level=level)
+    )
+
+
+def delete_model_permission(conn: Connection, model_id: int, user_id: int) -> int:
+    result = conn.execute(
+        model_permissions.delete().where(
+            model_permissions.c.model_id == model_id, model_permissions.c.user_id == user_id
+        )
+    )
+    return int(result.rowcount)
+
+
+def model_levels_of(conn: Connection, user_id: int, names: Sequence[str] | None) -> dict[str, str]:
+    """{model name: level} granted to one user, on the named registered models or on all of them."""
+    query = (
+        select(registered_models.c.name, model_permissions.c.level)
+        .join(model_permissions, model_permissions.c.model_id == registered_models.c.model_id)
+        .where(model_permissions.c.user_id == user_id)
+    )
+    if names is not None:
+        query = query.where(registered_models.c.name.in_(list(names)))
+    return {str(name): str(level) for name, level in conn.execute(query)}
+
+
+def existing_models(conn: Connection, names: Sequence[str]) -> set[str]:
+    query = select(registered_models.c.name).where(registered_models.c.name.in_(list(names)))
+    return set(conn.execute(query).scalars())
+
+
+def model_id_named(conn: Connection, name: str) -> int | None:
+    found = conn.execute(select(registered_models.c.model_id).where(registered_models.c.name == name))
+    model_id = found.scalar()
+    return None if model_id is None else int(model_id)
+
+
+def model_permissions_on(conn: Connection, name: str) -> list[Row[Any]]:
+    query = (
+        select(users.c.username, model_permissions.c.level)
+        .join(model_permissions, model_permissions.c.user_id == users.c.user_id)
+        .join(registered_models, registered_models.c.model_id == model_permissions.c.model_id)
+        .where(registered_models.c.name == name)
+        .order_by(users.c.username)
+    )
+    return list(conn.execute(query))

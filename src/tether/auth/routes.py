@@ -1,5 +1,5 @@
 """The auth domain's REST API: users and their tokens for admins, one's own tokens, and the permissions
-of one experiment for its managers (see ``tether.endpoints``).
+of one experiment or one registered model for its managers (see ``tether.endpoints``).
 
 Signing in with a browser (cookies and CSRF) is not a service call of its own: it is the server's
 ``routers/sessions.py``.
@@ -8,6 +8,7 @@ Signing in with a browser (cookies and CSRF) is not a service call of its own: i
 from __future__ import annotations
 
 from tether.auth.schemas import (
+    ModelPermission,
     Permission,
     PermissionGrant,
     Token,
@@ -17,9 +18,10 @@ from tether.auth.schemas import (
     UserCreate,
     UserUpdate,
 )
-from tether.endpoints import ADMIN, SIGNED_IN, Domain, Endpoint, in_path, on, tagged
+from tether.endpoints import ADMIN, SIGNED_IN, Domain, Endpoint, in_path, on, on_model, tagged
 
 EXPERIMENT = in_path("experiment", "experiment_id")
+MODEL = in_path("model", "name")
 TOKEN_ARGUMENTS = ("name", "expires_days", "username")
 
 _USERS = (
@@ -87,6 +89,35 @@ _PERMISSIONS = (
     ),
 )
 
+_MODEL_PERMISSIONS = (
+    Endpoint(
+        "GET",
+        "/models/{name}/permissions",
+        "list_model_permissions",
+        on_model("MANAGE", MODEL),
+        list[ModelPermission],
+    ),
+    Endpoint(
+        "PUT",
+        "/models/{name}/permissions/{username}",
+        "grant_model_permission",
+        on_model("MANAGE", MODEL),
+        ModelPermission,
+        body=PermissionGrant,
+    ),
+    Endpoint(
+        "DELETE",
+        "/models/{name}/permissions/{username}",
+        "revoke_model_permission",
+        on_model("MANAGE", MODEL),
+    ),
+)
+
 DOMAIN = Domain(
-    "auth", (*tagged("users", _USERS), *tagged("tokens", _TOKENS), *tagged("permissions", _PERMISSIONS))
+    "auth",
+    (
+        *tagged("users", _USERS),
+        *tagged("tokens", _TOKENS),
+        *tagged("permissions", (*_PERMISSIONS, *_MODEL_PERMISSIONS)),
+    ),
 )

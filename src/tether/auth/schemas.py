@@ -62,6 +62,13 @@ class Permission(ReadModel):
     level: Level
 
 
+class ModelPermission(ReadModel):
+    name: str
+    """The registered model's name."""
+    username: str
+    level: Level
+
+
 class Access(ReadModel):
     """What the caller may do on one experiment, so a UI shows only the controls that will work."""
 

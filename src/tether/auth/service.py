@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, exc
 
 from tether.auth import access, passwords, queries, tokens
-from tether.auth.schemas import LEVELS, ROLES, Permission, Role, Token, TokenCreated, User
+from tether.auth.schemas import LEVELS, ROLES, ModelPermission, Permission, Role, Token, TokenCreated, User
 from tether.auth.users import check_username, normalise, token_of, user_of
 from tether.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from tether.schemas import Int64
@@ -186,6 +186,36 @@ class AuthService:
         return [
             Permission(experiment_id=str(r.experiment_id), username=r.username, level=r.level) for r in rows
         ]
+
+    # --- registered model permissions -----------------------------------------------------------------
+
+    def grant_model_permission(self, name: str, username: str, level: Level) -> ModelPermission:
+        """Give a user ``level`` on a registered model, replacing any level they had."""
+        if level not in LEVELS:
+            raise InvalidInput(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+        with self.db.write() as conn:
+            user = _user_row(conn, username)
+            queries.upsert_model_permission(conn, _model_id(conn, name), user.user_id, level)
+        return ModelPermission(name=name, username=user.username, level=level)
+
+    def revoke_model_permission(self, name: str, username: str) -> None:
+        with self.db.write() as conn:
+            user = _user_row(conn, username)
+            if not queries.delete_model_permission(conn, _model_id(conn, name), user.user_id):
+                raise NotFound(f"{user.username} has no permission on model {name!r}")
+
+    def list_model_permissions(self, name: str) -> list[ModelPermission]:
+        with self.db.read() as conn:
+            _model_id(conn, name)
+            found = queries.model_permissions_on(conn, name)
+        return [ModelPermission(name=name, username=r.username, level=r.level) for r in found]
+
+
+def _model_id(conn: Connection, name: str) -> int:
+    model_id = queries.model_id_named(conn, name)
+    if model_id is None:
+        raise NotFound(f"no registered model named {name!r}")
+    return model_id
 
 
 def _user_row(conn: Connection, username: str) -> Row[Any]:

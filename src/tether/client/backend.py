@@ -14,12 +14,14 @@ if TYPE_CHECKING:
     from tether.auth.service import AuthService
     from tether.lineage.service import LineageService
     from tether.monitoring.service import MonitoringService
+    from tether.registry.service import RegistryService
     from tether.tracking.service import TrackingService
 
     TrackingAPI = TrackingService
     AuthAPI = AuthService
     MonitoringAPI = MonitoringService
     LineageAPI = LineageService
+    RegistryAPI = RegistryService
 
 
 class Backend(Protocol):
@@ -36,6 +38,9 @@ class Backend(Protocol):
 
     @property
     def lineage(self) -> LineageAPI: ...
+
+    @property
+    def registry(self) -> RegistryAPI: ...
 
     @property
     def remote(self) -> bool:

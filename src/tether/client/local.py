@@ -18,6 +18,7 @@ class LocalBackend:
         self.auth = self.services.auth
         self.monitoring = self.services.monitoring
         self.lineage = self.services.lineage
+        self.registry = self.services.registry
 
     def close(self) -> None:
         self.services.close()

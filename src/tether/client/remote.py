@@ -16,11 +16,12 @@ from tether.client.http import HttpTransport
 from tether.client.proxy import API, RemoteDomain, segment
 from tether.lineage.routes import DOMAIN as LINEAGE
 from tether.monitoring.routes import DOMAIN as MONITORING
+from tether.registry.routes import DOMAIN as REGISTRY
 from tether.tracking.routes import DOMAIN as TRACKING
 from tether.tracking.schemas import ArtifactInfo
 
 if TYPE_CHECKING:
-    from tether.client.backend import AuthAPI, LineageAPI, MonitoringAPI, TrackingAPI
+    from tether.client.backend import AuthAPI, LineageAPI, MonitoringAPI, RegistryAPI, TrackingAPI
 
 CHUNK = 1024 * 1024
 
@@ -89,6 +90,7 @@ class RemoteBackend:
         self.auth = cast("AuthAPI", RemoteDomain(AUTH, self.http))
         self.monitoring = cast("MonitoringAPI", RemoteDomain(MONITORING, self.http))
         self.lineage = cast("LineageAPI", RemoteDomain(LINEAGE, self.http))
+        self.registry = cast("RegistryAPI", RemoteDomain(REGISTRY, self.http))
 
     def close(self) -> None:
         self.http.close()

@@ -24,7 +24,7 @@ from tether.tracking.schemas import MetricColumns, metrics_of
 from tether.types import MetricPoint, RunStatus, ViewType
 
 if TYPE_CHECKING:
-    from tether.client.backend import AuthAPI, LineageAPI, MonitoringAPI, TrackingAPI
+    from tether.client.backend import AuthAPI, LineageAPI, MonitoringAPI, RegistryAPI, TrackingAPI
     from tether.models.package import Model
     from tether.models.signatures import ModelInput
     from tether.monitoring.schemas import StoredReport
@@ -72,6 +72,10 @@ class Client:
     @property
     def lineage(self) -> LineageAPI:
         return self.backend.lineage
+
+    @property
+    def registry(self) -> RegistryAPI:
+        return self.backend.registry
 
     # --- shortcuts to the tracking API --------------------------------------------------------------------
 
@@ -184,17 +188,22 @@ class Client:
         *,
         input_example: ModelInput,
         flavor: str | None = None,
+        registered_model_name: str | None = None,
     ) -> ModelInfo:
-        """Package ``model`` (signature inferred from ``input_example``) as run ``run_id``'s artifacts."""
+        """Package ``model`` (signature inferred from ``input_example``) as run ``run_id``'s artifacts, and
+        register it as a new version of ``registered_model_name`` when given."""
         from tether.sdk import models
 
-        return models.log_model(self.tracking, run_id, model, name, input_example, flavor)
+        return models.log_model(
+            self.backend, run_id, model, name, input_example, flavor, registered_model_name
+        )
 
     def load_model(self, uri: str, *, allow_pickle: bool = False) -> Model:
-        """The model at ``runs:/<run id>/<path>`` or in a package folder; pickle needs ``allow_pickle``."""
+        """The model at ``runs:/…``, ``models:/<name>/<version>``, ``models:/<name>@<alias>`` or in a
+        package folder; pickle needs ``allow_pickle``."""
         from tether.sdk import models
 
-        return models.load_model(self.tracking, uri, allow_pickle=allow_pickle)
+        return models.load_model(self.backend, uri, allow_pickle=allow_pickle)
 
     def close(self) -> None:
         self.backend.close()

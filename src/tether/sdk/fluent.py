@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from tether.models.package import Model
     from tether.models.signatures import ModelInput
     from tether.monitoring.schemas import StoredReport
+    from tether.registry.schemas import AliasInfo
     from tether.sdk.models import ModelInfo
     from tether.tracking.schemas import Run
 
@@ -96,19 +97,35 @@ def log_report(result: Any, name: str = "", run_id: str | None = None) -> Stored
 
 
 def log_model(
-    model: Any, name: str = "model", *, input_example: ModelInput, flavor: str | None = None
+    model: Any,
+    name: str = "model",
+    *,
+    input_example: ModelInput,
+    flavor: str | None = None,
+    registered_model_name: str | None = None,
 ) -> ModelInfo:
-    """Package ``model`` (signature inferred from ``input_example``) as the active run's artifacts."""
+    """Package ``model`` (signature inferred from ``input_example``) as the active run's artifacts, and
+    register it as a new version of ``registered_model_name`` when given."""
     from tether.sdk import models
 
-    return models.log_model(tracking(), require_run().run_id, model, name, input_example, flavor)
+    run_id = require_run().run_id
+    return models.log_model(backend(), run_id, model, name, input_example, flavor, registered_model_name)
 
 
 def load_model(uri: str, *, allow_pickle: bool = False) -> Model:
-    """The model at ``runs:/<run id>/<path>`` or in a package folder; pickle needs ``allow_pickle``."""
+    """The model at ``runs:/…``, ``models:/<name>/<version>``, ``models:/<name>@<alias>`` or in a
+    package folder; pickle needs ``allow_pickle``."""
     from tether.sdk import models
 
-    return models.load_model(tracking(), uri, allow_pickle=allow_pickle)
+    return models.load_model(backend(), uri, allow_pickle=allow_pickle)
+
+
+def set_alias(name: str, alias: str, version: int, *, require: str = "") -> AliasInfo:
+    """Point ``models:/<name>@<alias>`` at ``version``; with ``require`` (a filter over the version's
+    source run, such as ``"metrics.auc >= 0.9"``) only if that run meets it."""
+    from tether.sdk import context
+
+    return backend().registry.set_alias(name, alias, version, require, actor=context.current_user())
 
 
 # --- reading ------------------------------------------------------------------------------------------

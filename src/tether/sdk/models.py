@@ -1,26 +1,30 @@
-"""Logging a model to a run as a package, and loading one back from a run or a folder, over any backend.
+"""Logging a model to a run as a package, and loading one back from a run, the registry or a folder.
 
 A package is stored as the run's artifacts under ``name`` (``runs:/<run id>/<name>``), so it travels
-through the embedded store and a server alike, and lives under the run that made it.
+through the embedded store and a server alike, and lives under the run that made it. Registering it makes
+a version of a registered model that points at those artifacts; ``models:/<name>/<version>`` and
+``models:/<name>@<alias>`` resolve through the registry to them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tether.errors import InvalidInput
+from tether.errors import AlreadyExists, InvalidInput, NotFound
 from tether.models.package import Model, load_package, save_package
 from tether.models.signatures import ModelInput, Signature
-from tether.refs import RunRef
+from tether.refs import ModelAliasRef, ModelVersionRef, Ref, RunRef
 from tether.schemas import ReadModel
-from tether.sdk import artifacts
+from tether.sdk import artifacts, context
 
 if TYPE_CHECKING:
-    from tether.client.backend import TrackingAPI
+    from tether.client.backend import Backend
 
 RUNS_SCHEME = "runs:/"
+MODELS_SCHEME = "models:/"
 
 
 class ModelInfo(ReadModel):
@@ -32,17 +36,23 @@ class ModelInfo(ReadModel):
     flavor: str
     signature: Signature
     files: list[str]
+    registered_model_name: str | None = None
+    version: int | None = None
+    """The registered version made from the package, when ``registered_model_name`` was given."""
 
 
 def log_model(
-    tracking: TrackingAPI,
+    backend: Backend,
     run_id: str,
     model: Any,
     name: str,
     input_example: ModelInput,
     flavor: str | None = None,
+    registered_model_name: str | None = None,
 ) -> ModelInfo:
-    """Package ``model`` and store it as run ``run_id``'s artifacts under ``name``."""
+    """Package ``model``, store it as run ``run_id``'s artifacts under ``name``, and register it as a new
+    version of ``registered_model_name`` (created if it does not exist) when that is given."""
+    tracking = backend.tracking
     if not name.strip("/"):
         raise InvalidInput("a model needs a name to be stored under (for example 'model')")
     name = name.strip("/")
@@ -51,26 +61,58 @@ def log_model(
         folder = Path(scratch) / "package"
         manifest = save_package(model, folder, input_example, flavor=flavor, source_run=str(RunRef(run_id)))
         stored = artifacts.upload_dir(tracking, run_id, folder, name)
+    uri = f"{RUNS_SCHEME}{run_id}/{name}"
+    version = None if registered_model_name is None else register(backend, registered_model_name, uri)
     return ModelInfo(
         run_id=run_id,
         artifact_path=name,
-        model_uri=f"{RUNS_SCHEME}{run_id}/{name}",
+        model_uri=uri,
         flavor=manifest.flavor,
         signature=manifest.signature,
         files=stored,
+        registered_model_name=registered_model_name,
+        version=version,
     )
 
 
-def load_model(tracking: TrackingAPI, uri: str, *, allow_pickle: bool = False) -> Model:
-    """The model at ``runs:/<run id>/<path>`` or in a local package folder."""
+def register(backend: Backend, name: str, source: str) -> int:
+    """A new version of registered model ``name`` from ``source``; the model is created if need be."""
+    registry = backend.registry
+    actor = context.current_user()
+    try:
+        registry.get_model(name)
+    except NotFound:
+        with contextlib.suppress(AlreadyExists):  # another process made it first: both versions go there
+            registry.create_model(name, actor=actor)
+    return registry.create_version(name, source, actor=actor).version
+
+
+def load_model(backend: Backend, uri: str, *, allow_pickle: bool = False) -> Model:
+    """The model at ``runs:/<run id>/<path>``, ``models:/<name>/<version>``, ``models:/<name>@<alias>``,
+    or in a local package folder."""
+    if uri.startswith(MODELS_SCHEME):
+        uri = source_of(backend, uri)
     if not uri.startswith(RUNS_SCHEME):
         folder = Path(uri)
         if not folder.is_dir():
-            raise InvalidInput(f"{uri!r} is neither a model URI (runs:/<run id>/<path>) nor a package folder")
+            raise InvalidInput(
+                f"{uri!r} is neither a model URI (runs:/<run id>/<path>, models:/<name>/<version>, "
+                "models:/<name>@<alias>) nor a package folder"
+            )
         return load_package(folder, allow_pickle=allow_pickle)
     run_id, _, path = uri[len(RUNS_SCHEME) :].partition("/")
     if not path.strip("/"):
         raise InvalidInput(f"the model URI {uri!r} names no path inside the run (runs:/<run id>/<path>)")
     with tempfile.TemporaryDirectory(prefix="tether-model-") as scratch:
-        folder = artifacts.download(tracking, run_id, path.strip("/"), scratch)
+        folder = artifacts.download(backend.tracking, run_id, path.strip("/"), scratch)
         return load_package(folder, allow_pickle=allow_pickle)
+
+
+def source_of(backend: Backend, uri: str) -> str:
+    """Where the registered version that a ``models:/`` URI names keeps its package."""
+    ref = Ref.parse(uri)
+    if isinstance(ref, ModelVersionRef):
+        return backend.registry.get_version(ref.name, ref.version).source
+    if isinstance(ref, ModelAliasRef):
+        return backend.registry.get_version_by_alias(ref.name, ref.alias).source
+    raise InvalidInput(f"{uri!r} names no model version (models:/<name>/<version> or models:/<name>@<alias>)")

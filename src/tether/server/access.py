@@ -57,14 +57,26 @@ class Requirement:
             return caller
         if self.access.kind == "admin":
             raise PermissionDenied("only an admin may do this")
-        if self.access.level is not None:
-            experiment_ids = await self._experiments(request, state.scopes)
-            await run_in_threadpool(state.guard.check_access, caller.user, experiment_ids, self.access.level)
+        required: Access | None = self.access
+        while required is not None:
+            await self._check(request, caller, required)
+            required = required.also
         return caller
 
-    async def _experiments(self, request: Request, resolvers: Resolvers) -> list[str]:
+    async def _check(self, request: Request, caller: Caller, required: Access) -> None:
+        state = request.app.state
+        if required.level is None:
+            return
+        if required.kind == "model":
+            names = [v for scope in required.scopes for v in await self._values(request, scope)]
+            await run_in_threadpool(state.guard.check_model_access, caller.user, names, required.level)
+            return
+        experiment_ids = await self._experiments(request, state.scopes, required)
+        await run_in_threadpool(state.guard.check_access, caller.user, experiment_ids, required.level)
+
+    async def _experiments(self, request: Request, resolvers: Resolvers, required: Access) -> list[str]:
         named: list[tuple[ScopeKind, str]] = []
-        for scope in self.access.scopes:
+        for scope in required.scopes:
             named += [(scope.kind, value) for value in await self._values(request, scope)]
         return [await run_in_threadpool(resolve, resolvers, kind, value) for kind, value in named]
 
@@ -82,6 +94,8 @@ class Requirement:
         except ValidationError as error:
             raise RequestValidationError(error.errors(include_input=False)) from error
         found = getattr(body, scope.field)
+        if found is None:
+            return []
         return [str(v) for v in found] if isinstance(found, list) else [str(found)]
 
 

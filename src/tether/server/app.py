@@ -17,6 +17,7 @@ from tether.config import Quotas, Settings
 from tether.endpoints import Domain
 from tether.lineage import routes as lineage_routes
 from tether.monitoring import routes as monitoring_routes
+from tether.registry import routes as registry_routes
 from tether.server.access import Resolvers, document_security, require_declared
 from tether.server.errors import install_error_handlers
 from tether.server.limits import BodyLimit, RequestLimits
@@ -36,6 +37,7 @@ DOMAINS: tuple[Domain, ...] = (
     auth_routes.DOMAIN,
     monitoring_routes.DOMAIN,
     lineage_routes.DOMAIN,
+    registry_routes.DOMAIN,
 )
 """Every domain whose declared endpoints the server mounts; each is an attribute of ``Services``."""
 

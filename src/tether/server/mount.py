@@ -38,23 +38,35 @@ IDEMPOTENCY_HEADER = Annotated[
     ),
 ]
 
-CallerRule = Callable[[Caller, Guard, Any], Any]
+CallerRule = Callable[[Caller, Guard, Mapping[str, Any], str], Any]
+"""How to fill one parameter: from the caller, the guard, the request's other arguments and the parameter's
+own name (whose sent value, if any, is ``arguments[name]``)."""
 
 
-def _own_username(caller: Caller, guard: Guard, given: Any) -> Any:
+def _own_username(caller: Caller, guard: Guard, arguments: Mapping[str, Any], name: str) -> Any:
     return caller.signed_in().username
 
 
+def _model_level(caller: Caller, guard: Guard, arguments: Mapping[str, Any], name: str) -> Any:
+    return None if caller.user is None else guard.model_level(caller.user, arguments["name"])
+
+
 CALLER_VALUES: Mapping[CallerValue, CallerRule] = {
-    "user_id": lambda caller, guard, given: None if caller.user is None else caller.user.user_id,
+    "user_id": lambda caller, guard, arguments, name: None if caller.user is None else caller.user.user_id,
     "own_username": _own_username,
-    "username_or_given": lambda caller, guard, given: given if caller.user is None else caller.user.username,
-    "username_unless_admin": lambda caller, guard, given: (
+    "username_or_given": lambda caller, guard, arguments, name: (
+        arguments.get(name) if caller.user is None else caller.user.username
+    ),
+    "username_unless_admin": lambda caller, guard, arguments, name: (
         None if caller.user is None or caller.is_admin else caller.user.username
     ),
-    "readable": lambda caller, guard, given: (
+    "readable": lambda caller, guard, arguments, name: (
         None if caller.user is None else guard.readable_experiments(caller.user)
     ),
+    "readable_models": lambda caller, guard, arguments, name: (
+        None if caller.user is None else guard.readable_models(caller.user)
+    ),
+    "model_level": _model_level,
 }
 
 
@@ -105,7 +117,7 @@ def _route_function(endpoint: Endpoint, method: Callable[..., Any], guard: Guard
         if endpoint.idempotency is not None:
             arguments[endpoint.idempotency] = values[_KEY]
         for name, rule in endpoint.caller.items():
-            arguments[name] = CALLER_VALUES[rule](caller, guard, arguments.get(name))
+            arguments[name] = CALLER_VALUES[rule](caller, guard, arguments, name)
         result = method(**arguments)
         if answer is None:
             return Response(status_code=endpoint.success_status)

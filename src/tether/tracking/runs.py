@@ -18,7 +18,7 @@ from tether.storage.db import Database
 from tether.tracking import limits, queries, rows
 from tether.tracking.names import random_run_name
 from tether.tracking.schemas import Run
-from tether.tracking.search import parse_filter, parse_order_by, search_query
+from tether.tracking.search import Clause, parse_filter, parse_order_by, search_query
 from tether.types import RunStatus, ViewType
 
 RUN_STATUSES: tuple[RunStatus, ...] = ("RUNNING", "FINISHED", "FAILED", "KILLED")
@@ -138,6 +138,30 @@ class Runs:
         return Page(
             items=items, next_page_token=encode_token(offset + max_results, fingerprint) if more else None
         )
+
+    def unmet_conditions(self, run_id: str, filter: str) -> list[tuple[str, str | None]]:
+        """Each clause of ``filter`` that run ``run_id`` does not meet, with the run's own value for its key
+        (None: the run has none). Empty when the run meets them all; for rules such as promotion guards."""
+        clauses = parse_filter(filter)
+        with self.db.read() as conn:
+            row = rows.run_row(conn, run_id)
+            this_run = Clause("attribute", "run_id", "=", run_id)
+            unmet = [
+                clause
+                for clause in clauses
+                if not search_query([row.experiment_id], "all", [this_run, clause], []).page(conn, 0, 1)
+            ]
+            if not unmet:
+                return []
+            run = rows.load_runs(conn, [run_id])[0]
+        values: dict[str, Mapping[str, Any]] = {
+            "metric": run.metrics,
+            "param": run.params,
+            "tag": run.tags,
+            "attribute": run.model_dump(),
+        }
+        found = [(clause, values[clause.entity].get(clause.key)) for clause in unmet]
+        return [(str(clause), None if value is None else str(value)) for clause, value in found]
 
 
 def _check_parent(parent: Row[Any], experiment: Row[Any]) -> None:

@@ -6,6 +6,15 @@ from tether.storage.tables.auth import api_tokens, experiment_permissions, login
 from tether.storage.tables.lineage import lineage_edges
 from tether.storage.tables.meta import metadata
 from tether.storage.tables.monitoring import monitoring_reports
+from tether.storage.tables.registry import (
+    model_aliases,
+    model_permissions,
+    model_version_tags,
+    model_versions,
+    registered_model_tags,
+    registered_models,
+    registry_events,
+)
 from tether.storage.tables.tracking import (
     applied_batches,
     artifact_files,
@@ -32,8 +41,15 @@ __all__ = [
     "login_failures",
     "metadata",
     "metric_chunks",
+    "model_aliases",
+    "model_permissions",
+    "model_version_tags",
+    "model_versions",
     "monitoring_reports",
     "params",
+    "registered_model_tags",
+    "registered_models",
+    "registry_events",
     "run_tags",
     "runs",
     "sessions",

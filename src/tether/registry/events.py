@@ -1,0 +1,37 @@
+"""The audit trail: one immutable row per change to a model's name, versions or aliases."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+from tether.registry import queries
+from tether.registry.schemas import EventKind
+
+
+def record_event(
+    conn: Connection,
+    at: int,
+    model_id: int,
+    name: str,
+    kind: EventKind,
+    actor: str | None,
+    *,
+    version: int | None = None,
+    alias: str | None = None,
+    moved: tuple[int | None, int | None] = (None, None),
+) -> None:
+    """Append an event in the caller's transaction; ``moved`` is an alias's (from, to) versions."""
+    queries.insert_event(
+        conn,
+        {
+            "model_id": model_id,
+            "model_name": name,
+            "kind": kind,
+            "version": version,
+            "alias": alias,
+            "from_version": moved[0],
+            "to_version": moved[1],
+            "actor": actor,
+            "at": at,
+        },
+    )

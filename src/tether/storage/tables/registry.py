@@ -1,0 +1,113 @@
+"""Tables of the model registry: registered models, their versions, aliases, tags, permissions and events.
+
+Versions are numbered per model from 1 and never reused: ``last_version`` counts every version ever made,
+so deleting version 3 leaves a gap rather than a second "version 3". ``registry_events`` is append-only
+and has no foreign key, so the audit trail outlives the models it describes; ``model_name`` keeps the name
+an event happened under. The version a run produced is a lineage edge, not a column here.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+
+from tether.storage.tables.meta import metadata
+
+
+def _model() -> ForeignKey:
+    return ForeignKey("registered_models.model_id", ondelete="CASCADE")
+
+
+registered_models = Table(
+    "registered_models",
+    metadata,
+    Column("model_id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(128), nullable=False, unique=True),
+    Column("description", Text, nullable=False),
+    Column("created_time", BigInteger, nullable=False),
+    Column("updated_time", BigInteger, nullable=False),
+    Column("created_by", String(250), nullable=True),
+    Column("last_version", Integer, nullable=False),
+)
+
+registered_model_tags = Table(
+    "registered_model_tags",
+    metadata,
+    Column("model_id", Integer, _model(), primary_key=True),
+    Column("key", String(250), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+model_versions = Table(
+    "model_versions",
+    metadata,
+    Column("model_id", Integer, _model(), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("source", String(1024), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("flavor", String(64), nullable=False),
+    Column("signature", Text, nullable=False),
+    Column("created_time", BigInteger, nullable=False),
+    Column("updated_time", BigInteger, nullable=False),
+    Column("created_by", String(250), nullable=True),
+)
+
+model_version_tags = Table(
+    "model_version_tags",
+    metadata,
+    Column("model_id", Integer, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("key", String(250), primary_key=True),
+    Column("value", Text, nullable=False),
+    ForeignKeyConstraint(
+        ["model_id", "version"],
+        ["model_versions.model_id", "model_versions.version"],
+        name="fk_model_version_tags_model_id_model_versions",
+        ondelete="CASCADE",
+    ),
+)
+
+model_aliases = Table(
+    "model_aliases",
+    metadata,
+    Column("model_id", Integer, _model(), primary_key=True),
+    Column("alias", String(128), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("protected", Boolean, nullable=False),
+    Column("updated_time", BigInteger, nullable=False),
+    Column("updated_by", String(250), nullable=True),
+)
+
+model_permissions = Table(
+    "model_permissions",
+    metadata,
+    Column("model_id", Integer, _model(), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("level", String(8), nullable=False),
+)
+
+registry_events = Table(
+    "registry_events",
+    metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    Column("model_id", Integer, nullable=False),
+    Column("model_name", String(128), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("version", Integer, nullable=True),
+    Column("alias", String(128), nullable=True),
+    Column("from_version", Integer, nullable=True),
+    Column("to_version", Integer, nullable=True),
+    Column("actor", String(250), nullable=True),
+    Column("at", BigInteger, nullable=False),
+    Index("ix_registry_events_model_id_at", "model_id", "at"),
+)
