@@ -85,7 +85,7 @@ RULES: list[tuple[tuple[str, ...], object]] = [
 def allowed(source: str, target: str) -> bool:
     """May module ``source`` import module ``target``? The first matching rule decides."""
     if source == "tether":  # the package root is the fluent API's front door
-        return _face_rule(target) and not target.startswith("tether.cli")
+        return _face_rule(target) and target != "tether.cli" and not target.startswith("tether.cli.")
     for prefixes, rule in RULES:
         if source.startswith(prefixes):
             return bool(rule(target))  # type: ignore[operator]
@@ -149,6 +149,8 @@ def test_every_import_respects_the_layers() -> None:
         ("tether.endpoints", "tether.auth.schemas", False),
         ("tether.server.app", "tether.sdk.fluent", False),
         ("tether.sdk.models", "tether.models.package", True),
+        ("tether", "tether.client.backend", True),
+        ("tether", "tether.cli.main", False),
         ("tether.sdk.models", "tether.models.service", False),
         ("tether.models.package", "tether.registry.service", False),
         ("tether.auth.service", "tether.tracking.service", False),

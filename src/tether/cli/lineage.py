@@ -13,6 +13,7 @@ from tether.cli.session import connected
 if TYPE_CHECKING:
     from rich.tree import Tree
 
+    from tether.client import Backend
     from tether.lineage.schemas import Direction, LineageGraph
 
 EPILOG = """\b
@@ -20,6 +21,7 @@ Examples:
   tether lineage run:3f2a…                      # what the run was made from
   tether lineage run:3f2a… --downstream         # what was made from it: models, reports …
   tether lineage report:9c1d… --depth 1 --json
+  tether lineage models:/churn@champion          # the version, the run that made it, the run's inputs
 """
 
 
@@ -29,7 +31,8 @@ def lineage(
         typer.Argument(
             metavar="REF",
             help="A reference: run:<id>, experiment:<id>, report:<id>, models:/<name>/<version>, "
-            "data:<name>@<commit>, pipeline-run:<id>, deployment:<name>.",
+            "models:/<name>@<alias> (the version it points at now), data:<name>@<commit>, "
+            "pipeline-run:<id>, deployment:<name>.",
             show_default=False,
         ),
     ],
@@ -48,7 +51,7 @@ def lineage(
     """Show the lineage of one object: what it was made from (or, with --downstream, what came from it)."""
     direction: Direction = "downstream" if downstream else "upstream"
     with connected() as backend:
-        graph = backend.lineage.graph(ref, direction, depth, max_nodes=max_nodes)
+        graph = backend.lineage.graph(_resolved(backend, ref), direction, depth, max_nodes=max_nodes)
     if as_json:
         output.print_json(graph.model_dump(mode="json"))
         return
@@ -82,3 +85,14 @@ def tree_of(graph: LineageGraph) -> Tree:
     if len(shown) == 1:
         root.add("[dim]nothing recorded[/dim]")
     return root
+
+
+def _resolved(backend: Backend, ref: str) -> str:
+    """A model alias becomes the version it points at now: lineage links versions, never pointers."""
+    from tether.refs import ModelAliasRef, ModelVersionRef, Ref
+
+    alias = Ref.parse(ref) if ref.startswith(ModelAliasRef.prefix) and "@" in ref else None
+    if not isinstance(alias, ModelAliasRef):
+        return ref
+    version = backend.registry.get_version_by_alias(alias.name, alias.alias).version
+    return str(ModelVersionRef(alias.name, version))

@@ -13,7 +13,18 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from tether.cli import artifacts, experiments, lineage, monitor, permissions, runs, server, tokens, users
+from tether.cli import (
+    artifacts,
+    experiments,
+    lineage,
+    models,
+    monitor,
+    permissions,
+    runs,
+    server,
+    tokens,
+    users,
+)
 from tether.errors import InvalidFilter, TetherError
 
 
@@ -98,6 +109,7 @@ app = typer.Typer(
 app.add_typer(experiments.app, name="experiments")
 app.add_typer(runs.app, name="runs")
 app.add_typer(artifacts.app, name="artifacts")
+app.add_typer(models.app, name="models")
 app.command("server", epilog=server.EPILOG)(server.server)
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")

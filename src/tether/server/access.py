@@ -29,7 +29,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tether.endpoints import ADMIN, PUBLIC, SIGNED_IN, Access, Scope, ScopeKind, in_path, on
 from tether.errors import ConfigError, InvalidInput, PermissionDenied
-from tether.refs import InvalidRef, Ref
+from tether.refs import InvalidRef, ModelAliasRef, ModelVersionRef, Ref
 from tether.server.credentials import SESSION_COOKIE, Caller, identify
 
 Resolvers = Mapping[ScopeKind, Callable[[str], str]]
@@ -64,21 +64,24 @@ class Requirement:
         return caller
 
     async def _check(self, request: Request, caller: Caller, required: Access) -> None:
+        """Check ``level`` on what the scopes name: model names (and references to model versions) against
+        the models' permissions, everything else against the experiment that governs it."""
         state = request.app.state
         if required.level is None:
             return
-        if required.kind == "model":
-            names = [v for scope in required.scopes for v in await self._values(request, scope)]
-            await run_in_threadpool(state.guard.check_model_access, caller.user, names, required.level)
-            return
-        experiment_ids = await self._experiments(request, state.scopes, required)
-        await run_in_threadpool(state.guard.check_access, caller.user, experiment_ids, required.level)
-
-    async def _experiments(self, request: Request, resolvers: Resolvers, required: Access) -> list[str]:
-        named: list[tuple[ScopeKind, str]] = []
+        models: list[str] = []
+        experiment_ids: list[str] = []
         for scope in required.scopes:
-            named += [(scope.kind, value) for value in await self._values(request, scope)]
-        return [await run_in_threadpool(resolve, resolvers, kind, value) for kind, value in named]
+            for value in await self._values(request, scope):
+                model = value if required.kind == "model" else _model_of(scope.kind, value)
+                if model is not None:
+                    models.append(model)
+                else:
+                    experiment_ids.append(await run_in_threadpool(resolve, state.scopes, scope.kind, value))
+        if models:
+            await run_in_threadpool(state.guard.check_model_access, caller.user, models, required.level)
+        if experiment_ids or not models:
+            await run_in_threadpool(state.guard.check_access, caller.user, experiment_ids, required.level)
 
     async def _values(self, request: Request, scope: Scope) -> list[str]:
         if scope.source == "path":
@@ -97,6 +100,17 @@ class Requirement:
         if found is None:
             return []
         return [str(v) for v in found] if isinstance(found, list) else [str(found)]
+
+
+def _model_of(kind: ScopeKind, value: str) -> str | None:
+    """The registered model a typed reference names (``models:/<name>/<version>``), if it names one."""
+    if kind != "ref" or not value.startswith(ModelVersionRef.prefix):
+        return None
+    try:
+        ref = Ref.parse(value)
+    except InvalidRef as error:
+        raise InvalidInput(str(error)) from None
+    return ref.name if isinstance(ref, (ModelVersionRef, ModelAliasRef)) else None
 
 
 def resolve(resolvers: Resolvers, kind: ScopeKind, value: str) -> str:

@@ -1,0 +1,236 @@
+"""``tether models``: the model registry from the shell: list, show, create, register, promote, history.
+
+Each command makes one registry call and renders it; the audit trail records the caller (on a server
+with authentication, the signed-in user; otherwise the local user name).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from tether.cli import output
+from tether.cli.options import Json
+from tether.cli.session import connected
+
+if TYPE_CHECKING:
+    from tether.registry.schemas import ModelVersion, RegisteredModel, RegistryEvent
+
+app = typer.Typer(
+    help="Registered models: versions, aliases, promotion and the history of every move.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+Name = Annotated[str, typer.Argument(metavar="NAME", help="The registered model's name.", show_default=False)]
+Version = Annotated[
+    int, typer.Argument(metavar="VERSION", min=1, help="A version number.", show_default=False)
+]
+
+
+def _actor() -> str:
+    from tether.sdk.context import current_user
+
+    return current_user()
+
+
+@app.command(
+    "ls",
+    epilog="\b\nExamples:\n  tether models ls\n  tether models ls --like 'churn%' --json",
+)
+def list_models(
+    like: Annotated[
+        str | None, typer.Option("--like", metavar="PATTERN", help="Only names matching a LIKE pattern.")
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """List registered models with their latest version and aliases."""
+    found: list[RegisteredModel] = []
+    token: str | None = None
+    with connected() as backend:
+        while True:
+            page = backend.registry.list_models(name_like=like, page_token=token)
+            found.extend(page.items)
+            token = page.next_page_token
+            if token is None:
+                break
+    if as_json:
+        output.print_json({"models": [_model_json(m) for m in found]})
+        return
+    rows: list[list[output.Cell]] = [
+        [
+            m.name,
+            "-" if m.latest_version is None else str(m.latest_version),
+            ", ".join(f"{a.alias}→{a.version}" for a in m.aliases) or "-",
+            output.local_time(m.updated_time),
+        ]
+        for m in found
+    ]
+    output.print_table(["name", "latest", "aliases", "updated"], rows, no_wrap=["updated"], right=["latest"])
+
+
+@app.command("show", epilog="\b\nExample:\n  tether models show churn")
+def show(name: Name, as_json: Json = False) -> None:
+    """Show a registered model: description, tags, aliases and latest version."""
+    with connected() as backend:
+        model = backend.registry.get_model(name)
+    if as_json:
+        output.print_json(_model_json(model))
+        return
+    fields: list[tuple[str, output.Cell]] = [
+        ("name", model.name),
+        ("description", model.description or "-"),
+        ("latest version", "-" if model.latest_version is None else str(model.latest_version)),
+        ("created", f"{output.local_time(model.created_time)} by {model.created_by or 'unknown'}"),
+        ("updated", output.local_time(model.updated_time)),
+    ]
+    fields += [(f"tag {key}", value) for key, value in sorted(model.tags.items())]
+    fields += [
+        (f"alias {a.alias}", f"version {a.version}" + (" (protected)" if a.protected else ""))
+        for a in model.aliases
+    ]
+    output.print_fields(fields, title=model.name)
+
+
+@app.command("versions", epilog="\b\nExample:\n  tether models versions churn --json")
+def versions(name: Name, as_json: Json = False) -> None:
+    """List a model's versions, oldest first, with the run each came from."""
+    with connected() as backend:
+        found = backend.registry.list_versions(name)
+    if as_json:
+        output.print_json({"versions": [_version_json(v) for v in found]})
+        return
+    rows: list[list[output.Cell]] = [
+        [
+            str(v.version),
+            v.flavor,
+            v.run_id or "-",
+            ", ".join(v.aliases) or "-",
+            output.local_time(v.created_time),
+            v.created_by or "-",
+        ]
+        for v in found
+    ]
+    headers = ["version", "flavor", "run", "aliases", "created", "by"]
+    output.print_table(headers, rows, no_wrap=["run", "created"], right=["version"])
+
+
+@app.command(
+    "create", epilog="\b\nExample:\n  tether models create churn --description 'who leaves next month'"
+)
+def create(
+    name: Name,
+    description: Annotated[
+        str, typer.Option("--description", metavar="TEXT", help="What the model is for.")
+    ] = "",
+    as_json: Json = False,
+) -> None:
+    """Register a model name (logging with registered_model_name does this on first use)."""
+    with connected() as backend:
+        model = backend.registry.create_model(name, description, actor=_actor())
+    if as_json:
+        output.print_json(_model_json(model))
+        return
+    output.done(f"registered model {model.name}")
+
+
+@app.command(
+    "register",
+    epilog="\b\nExample:\n  tether models register churn runs:/3f2a…/model",
+)
+def register(
+    name: Name,
+    source: Annotated[
+        str,
+        typer.Argument(metavar="SOURCE", help="The package: runs:/<run id>/<path>.", show_default=False),
+    ],
+    description: Annotated[
+        str, typer.Option("--description", metavar="TEXT", help="About this version.")
+    ] = "",
+    as_json: Json = False,
+) -> None:
+    """Make a new version of NAME from a model package logged to a run."""
+    with connected() as backend:
+        made = backend.registry.create_version(name, source, description, actor=_actor())
+    if as_json:
+        output.print_json(_version_json(made))
+        return
+    output.done(f"{name} version {made.version} from {source}")
+
+
+@app.command(
+    "promote",
+    epilog="""\b
+Examples:
+  tether models promote churn 3 --alias champion
+  tether models promote churn 3 --alias champion --require "metrics.auc >= 0.9"
+""",
+)
+def promote(
+    name: Name,
+    version: Version,
+    alias: Annotated[str, typer.Option("--alias", metavar="ALIAS", help="The alias to point at VERSION.")],
+    require: Annotated[
+        str,
+        typer.Option(
+            "--require",
+            metavar="FILTER",
+            help="Only if the version's source run matches this filter (the run search grammar).",
+        ),
+    ] = "",
+    as_json: Json = False,
+) -> None:
+    """Point ALIAS at VERSION; with --require, refused (saying which condition failed) unless it holds."""
+    with connected() as backend:
+        moved = backend.registry.set_alias(name, alias, version, require, actor=_actor())
+    if as_json:
+        output.print_json(output.with_times(moved.model_dump(), "updated_time"))
+        return
+    output.done(f"{name}@{alias} now points at version {moved.version}")
+
+
+@app.command(
+    "history",
+    epilog="\b\nExamples:\n  tether models history churn\n  tether models history churn --alias champion",
+)
+def history(
+    name: Name,
+    alias: Annotated[
+        str | None, typer.Option("--alias", metavar="ALIAS", help="Only this alias's moves.")
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Show who changed the model, its versions and aliases, and when, oldest first."""
+    with connected() as backend:
+        events = backend.registry.history(name, alias)
+    if as_json:
+        output.print_json({"events": [output.with_times(e.model_dump(), "at") for e in events]})
+        return
+    rows: list[list[output.Cell]] = [
+        [output.local_time(e.at), e.actor or "unknown", _describe(e)] for e in events
+    ]
+    output.print_table(["when", "who", "what"], rows, no_wrap=["when"])
+
+
+def _describe(event: RegistryEvent) -> str:
+    if event.kind == "alias_set":
+        start = "nowhere" if event.from_version is None else f"version {event.from_version}"
+        return f"moved {event.alias} from {start} to version {event.to_version}"
+    if event.kind == "alias_deleted":
+        return f"deleted {event.alias} (it pointed at version {event.from_version})"
+    if event.kind in ("alias_protected", "alias_unprotected"):
+        return f"{'protected' if event.kind == 'alias_protected' else 'unprotected'} {event.alias}"
+    if event.kind in ("version_created", "version_deleted"):
+        return f"{event.kind.split('_')[1]} version {event.version}"
+    return {"model_created": "created the model", "model_renamed": f"renamed it to {event.name}"}.get(
+        event.kind, "deleted the model"
+    )
+
+
+def _model_json(model: RegisteredModel) -> dict[str, Any]:
+    return output.with_times(model.model_dump(mode="json"), "created_time", "updated_time")
+
+
+def _version_json(version: ModelVersion) -> dict[str, Any]:
+    return output.with_times(version.model_dump(mode="json"), "created_time", "updated_time")
