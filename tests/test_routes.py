@@ -15,18 +15,18 @@ from tether.server.app import DOMAINS
 
 
 def service_class(domain: Domain) -> type[Any]:
-    import tether.auth.service
-    import tether.lineage.service
-    import tether.monitoring.service
-    import tether.registry.service
-    import tether.tracking.service
+    from tether.auth.service import AuthService
+    from tether.lineage.service import LineageService
+    from tether.monitoring.service import MonitoringService
+    from tether.registry.service import RegistryService
+    from tether.tracking.service import TrackingService
 
     classes = {
-        "lineage": tether.lineage.service.LineageService,
-        "tracking": tether.tracking.service.TrackingService,
-        "auth": tether.auth.service.AuthService,
-        "monitoring": tether.monitoring.service.MonitoringService,
-        "registry": tether.registry.service.RegistryService,
+        "lineage": LineageService,
+        "tracking": TrackingService,
+        "auth": AuthService,
+        "monitoring": MonitoringService,
+        "registry": RegistryService,
     }
     return classes[domain.name]
 

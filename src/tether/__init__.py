@@ -1,4 +1,4 @@
-"""tether: track experiments, package models, and monitor them (serving and more as the platform grows).
+"""tether: track experiments, package and register models, and monitor them (serving and more to come).
 
 ``import tether as tt`` gives the fluent API below; ``tt.Client`` gives explicit-id access. Importing
 tether is cheap: storage, pandas and friends load on first use.
@@ -6,6 +6,8 @@ tether is cheap: storage, pandas and friends load on first use.
 
 from __future__ import annotations
 
+import sys
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from tether.errors import (
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
     from tether.sdk.client import Client
 
     registry: RegistryAPI
+    """The model registry of the configured store or server (see ``_Package``)."""
 
 
 __all__ = [
@@ -106,8 +109,26 @@ def __getattr__(name: str) -> Any:
         from tether.sdk.autolog import autolog
 
         return autolog
-    if name == "registry":  # the model registry of the configured store or server
+    raise AttributeError(f"module 'tether' has no attribute {name!r}")
+
+
+class _Package(ModuleType):
+    """The ``tether`` module, with ``tt.registry`` as the configured store's (or server's) model registry.
+
+    The name is also the ``tether.registry`` package, which the import system records on this module when
+    it loads; the setter leaves that record in ``sys.modules`` alone, so ``from tether.registry import …``
+    works as ever, while ``tt.registry`` stays the API a user means by it.
+    """
+
+    @property
+    def registry(self) -> RegistryAPI:
         from tether.sdk.state import backend
 
         return backend().registry
-    raise AttributeError(f"module 'tether' has no attribute {name!r}")
+
+    @registry.setter
+    def registry(self, package: ModuleType) -> None:
+        pass
+
+
+sys.modules[__name__].__class__ = _Package

@@ -77,7 +77,7 @@ def test_logging_with_a_registered_name_makes_numbered_versions(fluent_client: t
     assert [v.version for v in versions] == [1, 2]
     assert versions[0].run_id == first.run_id and versions[0].source == f"runs:/{first.run_id}/model"
     assert versions[0].flavor == "sklearn" and versions[0].signature == info.signature
-    assert fluent_client.registry.get_model(name).latest_version == 2
+    assert tt.registry.get_model(name).latest_version == 2  # the fluent API's registry
     loaded = tt.load_model(f"models:/{name}/1")
     np.testing.assert_array_equal(loaded.predict(frame), model.predict(frame))
 
