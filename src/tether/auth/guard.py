@@ -99,12 +99,7 @@ class Guard:
             granted = queries.levels_of(conn, user.user_id, wanted) if wanted else {}
         for experiment_id, key in keys.items():
             have = None if key is None else access.effective_level(key, granted.get(key))
-            if not access.allows(have, level):
-                held = f"they have {have}" if have else "they have no permission on it"
-                raise PermissionDenied(
-                    f"{user.username} may not {access.VERBS[level]} experiment {experiment_id}: "
-                    f"that needs {level} ({held})"
-                )
+            _require(user, f"experiment {experiment_id}", have, level)
 
     def level_on(self, user: User, experiment_id: str) -> Level | None:
         """The highest level ``user`` holds on one experiment (MANAGE for an admin), None for none."""
@@ -139,13 +134,7 @@ class Guard:
         for name in names:
             if name not in existing:
                 raise NotFound(f"no registered model named {name!r}")
-            have = granted.get(name)
-            if not access.allows(have, level):
-                held = f"they have {have}" if have else "they have no permission on it"
-                raise PermissionDenied(
-                    f"{user.username} may not {access.VERBS[level]} model {name!r}: "
-                    f"that needs {level} ({held})"
-                )
+            _require(user, f"model {name!r}", granted.get(name), level)
 
     def model_level(self, user: User, name: str) -> Level | None:
         """The level ``user`` holds on one registered model (MANAGE for an admin), None for none."""
@@ -161,3 +150,12 @@ class Guard:
             return None
         with self.db.read() as conn:
             return sorted(queries.model_levels_of(conn, user.user_id, None))
+
+
+def _require(user: User, what: str, have: str | None, level: Level) -> None:
+    """PermissionDenied, saying who needed what and what they hold, unless ``have`` allows ``level``."""
+    if not access.allows(have, level):
+        held = f"they have {have}" if have else "they have no permission on it"
+        raise PermissionDenied(
+            f"{user.username} may not {access.VERBS[level]} {what}: that needs {level} ({held})"
+        )

@@ -81,24 +81,8 @@ def versions_of(conn: Connection, model: Row[Any], found: Sequence[Row[Any]]) ->
 
 
 def event_of(row: Row[Any]) -> RegistryEvent:
-    return RegistryEvent(
-        event_id=row.event_id,
-        name=row.model_name,
-        kind=row.kind,
-        version=row.version,
-        alias=row.alias,
-        from_version=row.from_version,
-        to_version=row.to_version,
-        actor=row.actor,
-        at=row.at,
-    )
+    return RegistryEvent.model_validate({**row._mapping, "name": row.model_name})
 
 
 def alias_info(row: Row[Any]) -> AliasInfo:
-    return AliasInfo(
-        alias=row.alias,
-        version=row.version,
-        protected=row.protected,
-        updated_time=row.updated_time,
-        updated_by=row.updated_by,
-    )
+    return AliasInfo.model_validate(row._mapping)
