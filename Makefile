@@ -69,6 +69,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/search_runs.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/drift.py
+	$(BIN)/python bench/models.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(UI)/node_modules src/tether/server/ui_dist

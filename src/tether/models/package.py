@@ -69,7 +69,7 @@ def save_package(
     folder.mkdir(parents=True, exist_ok=True)
     if any(folder.iterdir()):
         raise InvalidInput(f"the package folder {folder} is not empty")
-    signature = _signature(model, input_example)
+    signature = _signature(chosen.predictor(model), input_example)
     chosen.save(model, folder)
     example_file = _write_example(folder, input_example, signature)
     requirements = pinned(chosen.requirements())

@@ -13,13 +13,26 @@ from tether.models.flavors.base import Flavor
 
 FLAVORS: Catalog[Flavor] = Catalog("model flavor")
 
-DETECTION_ORDER = ("sklearn", "python_function")
+DETECTION_ORDER = ("xgboost", "lightgbm", "sklearn", "python_function")
+"""Frameworks with scikit-learn wrappers come before sklearn, so their own format is used for them."""
 
 
 def _sklearn() -> None:
     from tether.models.flavors.sklearn import SklearnFlavor
 
     FLAVORS.register("sklearn", SklearnFlavor())
+
+
+def _xgboost() -> None:
+    from tether.models.flavors.xgboost import XGBoostFlavor
+
+    FLAVORS.register("xgboost", XGBoostFlavor())
+
+
+def _lightgbm() -> None:
+    from tether.models.flavors.lightgbm import LightGBMFlavor
+
+    FLAVORS.register("lightgbm", LightGBMFlavor())
 
 
 def _python_function() -> None:
@@ -29,6 +42,8 @@ def _python_function() -> None:
 
 
 FLAVORS.register_loader("sklearn", _sklearn)
+FLAVORS.register_loader("xgboost", _xgboost)
+FLAVORS.register_loader("lightgbm", _lightgbm)
 FLAVORS.register_loader("python_function", _python_function)
 
 

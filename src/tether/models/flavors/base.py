@@ -23,6 +23,10 @@ class Flavor(Protocol):
         """Write the model's files into ``folder`` (empty, and the package's root)."""
         ...
 
+    def predictor(self, model: object) -> object:
+        """``model`` as something whose ``predict`` takes a DataFrame or an array (often ``model`` itself)."""
+        ...
+
     def load(self, folder: Path) -> object:
         """The model from a verified package folder; refuses anything that would run untrusted code."""
         ...

@@ -25,6 +25,9 @@ class PythonFunctionFlavor:
         with open(folder / MODEL_FILE, "wb") as out:
             cloudpickle.dump(model, out)
 
+    def predictor(self, model: object) -> object:
+        return model
+
     def load(self, folder: Path) -> object:
         import cloudpickle
 
