@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import platform
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +62,10 @@ def save_package(
     *,
     flavor: str | None = None,
     source_run: str | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> Manifest:
-    """Write ``model`` as a package into ``folder`` (created; it must be empty) and return its manifest."""
+    """Write ``model`` as a package into ``folder`` (created; it must be empty) and return its manifest;
+    ``options`` are the flavor's own settings (see docs/models.md)."""
     if input_example is None:
         raise SignatureMismatch("an input example is needed to infer the model's signature (input_example=)")
     chosen = flavor_for(model, flavor)
@@ -70,7 +73,7 @@ def save_package(
     if any(folder.iterdir()):
         raise InvalidInput(f"the package folder {folder} is not empty")
     signature = _signature(chosen.predictor(model), input_example)
-    chosen.save(model, folder)
+    chosen.save(model, folder, options or {})
     example_file = _write_example(folder, input_example, signature)
     requirements = pinned(chosen.requirements())
     (folder / REQUIREMENTS).write_text("".join(f"{line}\n" for line in requirements), encoding="utf-8")
@@ -92,8 +95,9 @@ def save_package(
     return manifest
 
 
-def load_package(folder: Path, *, allow_pickle: bool = False) -> Model:
-    """The model in ``folder``, after checking its files; pickle-based packages need ``allow_pickle``."""
+def load_package(folder: Path, *, allow_pickle: bool = False, device: str | None = None) -> Model:
+    """The model in ``folder``, after checking its files; pickle-based packages need ``allow_pickle``;
+    ``device`` places a PyTorch model (``"cuda"``, ``"cuda:1"``, ``"cpu"``)."""
     manifest = manifests.read(folder)
     flavor: Flavor = FLAVORS.get(manifest.flavor)
     if (flavor.uses_pickle or manifest.uses_pickle) and not allow_pickle:  # the flavor decides, not the file
@@ -102,7 +106,7 @@ def load_package(folder: Path, *, allow_pickle: bool = False) -> Model:
             "pass allow_pickle=True only if you trust where it came from"
         )
     manifests.verify(folder, manifest)
-    return Model(flavor.load(folder), manifest)
+    return Model(flavor.load(folder, device), manifest)
 
 
 def load_example(folder: Path, manifest: Manifest) -> pd.DataFrame | np.ndarray | None:

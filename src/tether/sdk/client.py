@@ -189,21 +189,22 @@ class Client:
         input_example: ModelInput,
         flavor: str | None = None,
         registered_model_name: str | None = None,
+        options: Mapping[str, Any] | None = None,
     ) -> ModelInfo:
         """Package ``model`` (signature inferred from ``input_example``) as run ``run_id``'s artifacts, and
         register it as a new version of ``registered_model_name`` when given."""
         from tether.sdk import models
 
         return models.log_model(
-            self.backend, run_id, model, name, input_example, flavor, registered_model_name
+            self.backend, run_id, model, name, input_example, flavor, registered_model_name, options
         )
 
-    def load_model(self, uri: str, *, allow_pickle: bool = False) -> Model:
+    def load_model(self, uri: str, *, allow_pickle: bool = False, device: str | None = None) -> Model:
         """The model at ``runs:/…``, ``models:/<name>/<version>``, ``models:/<name>@<alias>`` or in a
         package folder; pickle needs ``allow_pickle``."""
         from tether.sdk import models
 
-        return models.load_model(self.backend, uri, allow_pickle=allow_pickle)
+        return models.load_model(self.backend, uri, allow_pickle=allow_pickle, device=device)
 
     def close(self) -> None:
         self.backend.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,7 @@ def log_model(
     input_example: ModelInput,
     flavor: str | None = None,
     registered_model_name: str | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> ModelInfo:
     """Package ``model``, store it as run ``run_id``'s artifacts under ``name``, and register it as a new
     version of ``registered_model_name`` (created if it does not exist) when that is given."""
@@ -59,7 +61,9 @@ def log_model(
     tracking.get_run(run_id)  # an unknown run fails before any packaging work
     with tempfile.TemporaryDirectory(prefix="tether-model-") as scratch:
         folder = Path(scratch) / "package"
-        manifest = save_package(model, folder, input_example, flavor=flavor, source_run=str(RunRef(run_id)))
+        manifest = save_package(
+            model, folder, input_example, flavor=flavor, source_run=str(RunRef(run_id)), options=options
+        )
         stored = artifacts.upload_dir(tracking, run_id, folder, name)
     uri = f"{RUNS_SCHEME}{run_id}/{name}"
     version = None if registered_model_name is None else register(backend, registered_model_name, uri)
@@ -87,7 +91,7 @@ def register(backend: Backend, name: str, source: str) -> int:
     return registry.create_version(name, source, actor=actor).version
 
 
-def load_model(backend: Backend, uri: str, *, allow_pickle: bool = False) -> Model:
+def load_model(backend: Backend, uri: str, *, allow_pickle: bool = False, device: str | None = None) -> Model:
     """The model at ``runs:/<run id>/<path>``, ``models:/<name>/<version>``, ``models:/<name>@<alias>``,
     or in a local package folder."""
     if uri.startswith(MODELS_SCHEME):
@@ -99,13 +103,13 @@ def load_model(backend: Backend, uri: str, *, allow_pickle: bool = False) -> Mod
                 f"{uri!r} is neither a model URI (runs:/<run id>/<path>, models:/<name>/<version>, "
                 "models:/<name>@<alias>) nor a package folder"
             )
-        return load_package(folder, allow_pickle=allow_pickle)
+        return load_package(folder, allow_pickle=allow_pickle, device=device)
     run_id, _, path = uri[len(RUNS_SCHEME) :].partition("/")
     if not path.strip("/"):
         raise InvalidInput(f"the model URI {uri!r} names no path inside the run (runs:/<run id>/<path>)")
     with tempfile.TemporaryDirectory(prefix="tether-model-") as scratch:
         folder = artifacts.download(backend.tracking, run_id, path.strip("/"), scratch)
-        return load_package(folder, allow_pickle=allow_pickle)
+        return load_package(folder, allow_pickle=allow_pickle, device=device)
 
 
 def source_of(backend: Backend, uri: str) -> str:

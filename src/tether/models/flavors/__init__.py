@@ -13,7 +13,7 @@ from tether.models.flavors.base import Flavor
 
 FLAVORS: Catalog[Flavor] = Catalog("model flavor")
 
-DETECTION_ORDER = ("xgboost", "lightgbm", "sklearn", "python_function")
+DETECTION_ORDER = ("xgboost", "lightgbm", "sklearn", "pytorch", "python_function")
 """Frameworks with scikit-learn wrappers come before sklearn, so their own format is used for them."""
 
 
@@ -35,6 +35,12 @@ def _lightgbm() -> None:
     FLAVORS.register("lightgbm", LightGBMFlavor())
 
 
+def _pytorch() -> None:
+    from tether.models.flavors.pytorch import PyTorchFlavor
+
+    FLAVORS.register("pytorch", PyTorchFlavor())
+
+
 def _python_function() -> None:
     from tether.models.flavors.python_function import PythonFunctionFlavor
 
@@ -44,6 +50,7 @@ def _python_function() -> None:
 FLAVORS.register_loader("sklearn", _sklearn)
 FLAVORS.register_loader("xgboost", _xgboost)
 FLAVORS.register_loader("lightgbm", _lightgbm)
+FLAVORS.register_loader("pytorch", _pytorch)
 FLAVORS.register_loader("python_function", _python_function)
 
 

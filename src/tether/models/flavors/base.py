@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+
+from tether.errors import InvalidInput
 
 
 class Flavor(Protocol):
@@ -19,16 +22,18 @@ class Flavor(Protocol):
         """Whether this flavor can save ``model``; asked without importing the framework."""
         ...
 
-    def save(self, model: object, folder: Path) -> None:
-        """Write the model's files into ``folder`` (empty, and the package's root)."""
+    def save(self, model: object, folder: Path, options: Mapping[str, Any]) -> None:
+        """Write the model's files into ``folder`` (empty, and the package's root); ``options`` are the
+        flavor's own settings from ``log_model(..., options=)``, refused when it takes none."""
         ...
 
     def predictor(self, model: object) -> object:
         """``model`` as something whose ``predict`` takes a DataFrame or an array (often ``model`` itself)."""
         ...
 
-    def load(self, folder: Path) -> object:
-        """The model from a verified package folder; refuses anything that would run untrusted code."""
+    def load(self, folder: Path, device: str | None = None) -> object:
+        """The model from a verified package folder, on ``device`` where the framework places models
+        (None: its default); refuses anything that would run untrusted code."""
         ...
 
     def requirements(self) -> list[str]:
@@ -39,3 +44,13 @@ class Flavor(Protocol):
 def defined_in(model: object, package: str) -> bool:
     """Whether the model's class, or a class it derives from, comes from ``package`` (no import needed)."""
     return any(cls.__module__.split(".")[0] == package for cls in type(model).__mro__)
+
+
+def no_options(flavor: str, options: Mapping[str, Any]) -> None:
+    if options:
+        raise InvalidInput(f"the {flavor} flavor takes no options, got {', '.join(sorted(options))}")
+
+
+def no_device(flavor: str, device: str | None) -> None:
+    if device is not None:
+        raise InvalidInput(f"device= places PyTorch models; a {flavor} model runs where it is loaded")

@@ -7,13 +7,14 @@ whose ``predict_proba`` returns one column per label, as the wrapper did.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from tether.errors import CorruptPackage
-from tether.models.flavors.base import defined_in
+from tether.models.flavors.base import defined_in, no_device, no_options
 from tether.models.flavors.options import one_of, read_options, write_options
 
 MODEL_FILE = "model.txt"
@@ -59,19 +60,21 @@ class LightGBMFlavor:
     def accepts(self, model: object) -> bool:
         return defined_in(model, "lightgbm") and type(model).__name__ in _KIND_OF
 
-    def save(self, model: Any, folder: Path) -> None:
+    def save(self, model: Any, folder: Path, options: Mapping[str, Any]) -> None:
+        no_options(self.name, options)
         kind = _KIND_OF[type(model).__name__]
         booster = model if kind == "booster" else model.booster_
         booster.save_model(str(folder / MODEL_FILE))
-        options: dict[str, Any] = {"kind": kind}
+        kept: dict[str, Any] = {"kind": kind}
         if kind == "classifier":
-            options["classes"] = np.asarray(model.classes_).tolist()
-        write_options(folder, options)
+            kept["classes"] = np.asarray(model.classes_).tolist()
+        write_options(folder, kept)
 
     def predictor(self, model: object) -> object:
         return model
 
-    def load(self, folder: Path) -> object:
+    def load(self, folder: Path, device: str | None = None) -> object:
+        no_device(self.name, device)
         import lightgbm
 
         options = read_options(folder, self.name)

@@ -6,7 +6,11 @@ for models from a source the caller trusts.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+from tether.models.flavors.base import no_device, no_options
 
 MODEL_FILE = "model.pkl"
 
@@ -19,7 +23,8 @@ class PythonFunctionFlavor:
     def accepts(self, model: object) -> bool:
         return callable(getattr(model, "predict", None))
 
-    def save(self, model: object, folder: Path) -> None:
+    def save(self, model: object, folder: Path, options: Mapping[str, Any]) -> None:
+        no_options(self.name, options)
         import cloudpickle
 
         with open(folder / MODEL_FILE, "wb") as out:
@@ -28,7 +33,8 @@ class PythonFunctionFlavor:
     def predictor(self, model: object) -> object:
         return model
 
-    def load(self, folder: Path) -> object:
+    def load(self, folder: Path, device: str | None = None) -> object:
+        no_device(self.name, device)
         import cloudpickle
 
         with open(folder / MODEL_FILE, "rb") as source:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import importlib
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from tether.errors import UnsafeModel
+from tether.models.flavors.base import no_device, no_options
 from tether.models.flavors.trees import check_trees
 
 MODEL_FILE = "model.skops"
@@ -26,7 +29,8 @@ class SklearnFlavor:
     def accepts(self, model: object) -> bool:
         return type(model).__module__.split(".")[0] == "sklearn"  # subclasses of one's own: python_function
 
-    def save(self, model: object, folder: Path) -> None:
+    def save(self, model: object, folder: Path, options: Mapping[str, Any]) -> None:
+        no_options(self.name, options)
         import skops.io
 
         # deflate at its fastest level: a forest's node arrays shrink about fivefold at no cost in time
@@ -35,7 +39,8 @@ class SklearnFlavor:
     def predictor(self, model: object) -> object:
         return model
 
-    def load(self, folder: Path) -> object:
+    def load(self, folder: Path, device: str | None = None) -> object:
+        no_device(self.name, device)
         import skops.io
 
         path = folder / MODEL_FILE

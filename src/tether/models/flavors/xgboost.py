@@ -7,10 +7,11 @@ to rebuild is kept in ``flavor.json`` and must be one of ``ESTIMATORS``; a Boost
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tether.models.flavors.base import defined_in
+from tether.models.flavors.base import defined_in, no_device, no_options
 from tether.models.flavors.options import one_of, read_options, write_options
 
 MODEL_FILE = "model.ubj"
@@ -35,14 +36,16 @@ class XGBoostFlavor:
     def accepts(self, model: object) -> bool:
         return defined_in(model, "xgboost") and type(model).__name__ in ESTIMATORS
 
-    def save(self, model: object, folder: Path) -> None:
+    def save(self, model: object, folder: Path, options: Mapping[str, Any]) -> None:
+        no_options(self.name, options)
         model.save_model(folder / MODEL_FILE)  # type: ignore[attr-defined]
         write_options(folder, {"estimator": type(model).__name__})
 
     def predictor(self, model: object) -> object:
         return BoosterModel(model) if type(model).__name__ == "Booster" else model
 
-    def load(self, folder: Path) -> object:
+    def load(self, folder: Path, device: str | None = None) -> object:
+        no_device(self.name, device)
         import xgboost
 
         estimator = one_of(read_options(folder, self.name), "estimator", ESTIMATORS, self.name)
