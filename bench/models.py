@@ -1,10 +1,11 @@
 """Models: log_model, then load_model in a fresh process and a first predict, tether beside MLflow.
 
-The same scikit-learn random forest (fixed seed, trained in each worker, untimed) is logged by each tool
-to a run in an embedded store (tether: its SQLite store; MLflow: a SQLite tracking store with local
-artifacts), with an input example so both infer a signature. A second fresh process then imports the
-tool, loads the model by its URI and predicts on the same rows; that whole process is what a serving
-replica or a batch job pays, so it is timed from the worker's start. Both must predict the same labels.
+The same models (a scikit-learn random forest, a small torch MLP, and a torch MLP of about 1 GB; fixed
+seeds, built in each worker, untimed) are logged by each tool to a run in an embedded store (tether: its
+SQLite store; MLflow: a SQLite tracking store with local artifacts), with an input example so both infer
+a signature. A second fresh process then imports the tool, loads the model by its URI and predicts on the
+same rows; that whole process is what a serving replica or a batch job pays, so it is timed from the
+worker's start. Both must predict the same labels.
 """
 
 from __future__ import annotations
@@ -31,12 +32,33 @@ def _data(rows: int) -> Any:
     return frame, labels
 
 
-def _forest(config: dict[str, Any]) -> tuple[Any, Any]:
-    from sklearn.ensemble import RandomForestClassifier
-
+def _model(config: dict[str, Any]) -> tuple[Any, Any]:
+    """The model a round logs (a fitted forest, or an MLP with seeded weights) and its input rows."""
     frame, labels = _data(config["rows"])
-    model = RandomForestClassifier(n_estimators=config["trees"], max_depth=8, random_state=0, n_jobs=1)
-    return model.fit(frame, labels), frame
+    if config["kind"] == "forest":
+        from sklearn.ensemble import RandomForestClassifier
+
+        model = RandomForestClassifier(n_estimators=config["trees"], max_depth=8, random_state=0, n_jobs=1)
+        return model.fit(frame, labels), frame
+    import torch
+
+    from _nets import MLP
+
+    torch.manual_seed(0)
+    return MLP(**config["init"]).eval(), frame.to_numpy(dtype="float32")
+
+
+def _rows(config: dict[str, Any]) -> Any:
+    frame, _ = _data(config["rows"])
+    return frame if config["kind"] == "forest" else frame.to_numpy(dtype="float32")
+
+
+def _labels(predicted: Any) -> list[int]:
+    """Class labels, from labels or from an MLP's scores, so both tools' answers compare exactly."""
+    import numpy as np
+
+    values = np.asarray(predicted)
+    return [int(v) for v in (values.argmax(axis=1) if values.ndim == 2 else values)]
 
 
 def _size(folder: Path) -> int:
@@ -49,11 +71,12 @@ def _size(folder: Path) -> int:
 def tether_log(config: dict[str, Any]) -> dict[str, Any]:
     import tether
 
-    model, frame = _forest(config)
+    model, rows = _model(config)
     client = tether.Client(home=config["store"])
     run_id = client.create_run(experiment_id="0").run_id
+    options = {"init": config["init"]} if config["kind"] != "forest" else None
     start = time.perf_counter()
-    info = client.log_model(run_id, model, input_example=frame.head(5))
+    info = client.log_model(run_id, model, input_example=rows[:5], options=options)
     elapsed = time.perf_counter() - start
     package = Path(config["store"]) / "blobs" / "runs" / run_id / "artifacts" / "model"
     return {"log_s": elapsed, "uri": info.model_uri, "bytes": _size(package)}
@@ -63,23 +86,37 @@ def tether_load(config: dict[str, Any]) -> dict[str, Any]:
     start = time.perf_counter()
     import tether
 
-    frame, _ = _data(config["rows"])
-    model = tether.Client(home=config["store"]).load_model(config["uri"])
-    predicted = model.predict(frame)
-    return {"load_predict_s": time.perf_counter() - start, "predicted": [int(v) for v in predicted]}
+    rows = _rows(config)
+    client = tether.Client(home=config["store"])
+    loading = time.perf_counter()
+    model = client.load_model(config["uri"])
+    loaded = time.perf_counter()
+    predicted = model.predict(rows)
+    return _loaded(start, loading, loaded, predicted)
+
+
+def _loaded(start: float, loading: float, loaded: float, predicted: Any) -> dict[str, Any]:
+    return {
+        "load_predict_s": time.perf_counter() - start,
+        "load_s": loaded - loading,
+        "predicted": _labels(predicted),
+    }
 
 
 def mlflow_log(config: dict[str, Any]) -> dict[str, Any]:
     import mlflow
 
-    model, frame = _forest(config)
+    model, rows = _model(config)
     mlflow.set_tracking_uri(config["store"])
     experiment = mlflow.create_experiment(f"bench-{os.getpid()}", artifact_location=config["artifacts"])
     with mlflow.start_run(experiment_id=experiment):
         start = time.perf_counter()
-        info = mlflow.sklearn.log_model(
-            model, name="model", input_example=frame.head(5), skops_trusted_types=TREE_TYPES
-        )
+        if config["kind"] == "forest":
+            info = mlflow.sklearn.log_model(
+                model, name="model", input_example=rows[:5], skops_trusted_types=TREE_TYPES
+            )
+        else:
+            info = mlflow.pytorch.log_model(model, name="model", input_example=rows[:5])
         elapsed = time.perf_counter() - start
     local = mlflow.artifacts.download_artifacts(info.model_uri)
     return {"log_s": elapsed, "uri": info.model_uri, "bytes": _size(Path(local))}
@@ -89,11 +126,13 @@ def mlflow_load(config: dict[str, Any]) -> dict[str, Any]:
     start = time.perf_counter()
     import mlflow
 
-    frame, _ = _data(config["rows"])
+    rows = _rows(config)
     mlflow.set_tracking_uri(config["store"])
+    loading = time.perf_counter()
     model = mlflow.pyfunc.load_model(config["uri"])
-    predicted = model.predict(frame)
-    return {"load_predict_s": time.perf_counter() - start, "predicted": [int(v) for v in predicted]}
+    loaded = time.perf_counter()
+    predicted = model.predict(rows)
+    return _loaded(start, loading, loaded, predicted)
 
 
 WORKERS: dict[str, c.Worker] = {
@@ -107,14 +146,25 @@ WORKERS: dict[str, c.Worker] = {
 # --- the benchmark ------------------------------------------------------------------------------------
 
 
-def bench(quick: bool) -> None:
-    trees, rows, rounds = (10, 500, 1) if quick else (100, 5_000, ROUNDS)
-    c.header(f"Models: a scikit-learn random forest ({trees} trees, depth 8, 20 features), log then load")
-    logged: dict[str, list[float]] = {"tether": [], "mlflow": []}
-    loaded: dict[str, list[float]] = {"tether": [], "mlflow": []}
-    sizes: dict[str, int] = {}
-    predictions: dict[str, list[int]] = {}
-    for _ in range(rounds):  # rounds alternate between the tools so a noisy spell hits both alike
+CASES: dict[str, dict[str, Any]] = {
+    "forest": {"kind": "forest", "trees": 100, "rows": 5_000},
+    "mlp": {"kind": "mlp", "init": {"width": 64, "depth": 2}, "rows": 5_000},
+    "big": {"kind": "mlp", "init": {"width": 8192, "depth": 5}, "rows": 64},
+}
+"""What each part logs: a random forest, a small MLP, and an MLP of about 1.07 GB of float32 weights."""
+QUICK = {
+    "forest": {"trees": 10, "rows": 500},
+    "mlp": {"rows": 500},
+    "big": {"init": {"width": 1024, "depth": 3}},
+}
+
+
+def _measure(case: dict[str, Any], rounds: int) -> dict[str, dict[str, Any]]:
+    """Medians per tool of logging and of loading in a fresh process; rounds alternate between the tools."""
+    found: dict[str, dict[str, Any]] = {
+        tool: {"log": [], "load": [], "load_only": []} for tool in ("tether", "mlflow")
+    }
+    for _ in range(rounds):
         with c.fresh_dir("tether") as tether_dir, c.fresh_dir("mlflow") as mlflow_dir:
             stores = {
                 "tether": {"store": str(tether_dir)},
@@ -124,34 +174,52 @@ def bench(quick: bool) -> None:
                 },
             }
             for tool, store in stores.items():
-                config = {**store, "trees": trees, "rows": rows}
+                config = {**store, **case}
                 made = c.run_worker(__file__, f"{tool}_log", config).data
-                logged[tool].append(made["log_s"])
-                sizes[tool] = made["bytes"]
                 used = c.run_worker(__file__, f"{tool}_load", {**config, "uri": made["uri"]}).data
-                loaded[tool].append(used["load_predict_s"])
-                predictions[tool] = used["predicted"]
-    if predictions["tether"] != predictions["mlflow"]:
+                found[tool]["log"].append(made["log_s"])
+                found[tool]["load"].append(used["load_predict_s"])
+                found[tool]["load_only"].append(used["load_s"])
+                found[tool]["bytes"] = made["bytes"]
+                found[tool]["predicted"] = used["predicted"]
+    if found["tether"]["predicted"] != found["mlflow"]["predicted"]:
         raise RuntimeError("the two tools' loaded models predicted different labels")
-    total = {tool: c.median(logged[tool]) + c.median(loaded[tool]) for tool in logged}
-    c.print_table(
-        [
-            c.lower_better("log_model, s", c.median(logged["tether"]), c.median(logged["mlflow"])),
-            c.lower_better(
-                "fresh process: import + load_model + first predict, s",
-                c.median(loaded["tether"]),
-                c.median(loaded["mlflow"]),
-            ),
-            c.lower_better("end to end, s", total["tether"], total["mlflow"]),
-            c.lower_better("package size, KB", sizes["tether"] / 1024, sizes["mlflow"] / 1024),
+    return {
+        tool: {k: c.median(v) if isinstance(v, list) else v for k, v in f.items()}
+        for tool, f in found.items()
+    }
+
+
+def bench(quick: bool) -> None:
+    rounds = 1 if quick else ROUNDS
+    cases = {name: {**case, **(QUICK[name] if quick else {})} for name, case in CASES.items()}
+    c.header("Models: log_model, then import + load_model + first predict in a fresh process")
+    rows = []
+    for name, label in (("forest", "random forest (100 trees, depth 8)"), ("mlp", "torch MLP (2 × 64)")):
+        measured = _measure(cases[name], rounds)
+        t, m = measured["tether"], measured["mlflow"]
+        rows += [
+            c.lower_better(f"{label}: log_model, s", t["log"], m["log"]),
+            c.lower_better(f"{label}: fresh process load + first predict, s", t["load"], m["load"]),
+            c.lower_better(f"{label}: end to end, s", t["log"] + t["load"], m["log"] + m["load"]),
+            c.lower_better(f"{label}: package size, KB", t["bytes"] / 1024, m["bytes"] / 1024),
         ]
-    )
+    big = _measure(cases["big"], 1)
+    t, m = big["tether"], big["mlflow"]
+    size = f"{t['bytes'] / 2**30:.2f} GiB" if t["bytes"] >= 2**29 else f"{t['bytes'] / 2**20:.0f} MiB"
+    rows += [
+        c.lower_better(f"torch MLP of {size}: log_model, s", t["log"], m["log"]),
+        c.lower_better(f"torch MLP of {size}: load_model, s", t["load_only"], m["load_only"]),
+        c.lower_better(f"torch MLP of {size}: fresh process load + first predict, s", t["load"], m["load"]),
+    ]
+    c.print_table(rows)
     notes = [
-        f"medians of {rounds} rounds, each in fresh processes (alternating between tools); training untimed.",
-        f"predict on {rows:,} rows; both tools' loaded models return the same labels.",
-        "tether: skops package, BLAKE3-verified files, tree structure checked on load; MLflow: "
-        "mlflow.sklearn.log_model (skops, trusting sklearn's Tree) / mlflow.pyfunc.load_model, with its "
-        "default requirement inference.",
+        f"medians of {rounds} rounds (the large MLP: one), each step in a fresh process, alternating between "
+        "tools; training untimed; both tools' loaded models return the same labels.",
+        "tether: skops / safetensors packages, BLAKE3-verified files, trees checked on load; MLflow: "
+        "mlflow.sklearn.log_model (skops, trusting sklearn's Tree) and mlflow.pytorch.log_model (pickle), "
+        "loaded with mlflow.pyfunc.load_model, with its default requirement inference.",
+        "load_model: the call alone, after the tool and the data are imported.",
     ]
     print("\n" + "\n".join(f"- {note}" for note in notes))
 

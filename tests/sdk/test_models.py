@@ -12,7 +12,7 @@ from sklearn.linear_model import LogisticRegression
 from tests.support import Target, unique
 
 import tether as tt
-from tether.errors import InvalidInput, NotFound, UnsafeModel
+from tether.errors import CorruptPackage, InvalidInput, NotFound, UnsafeModel
 from tether.models.manifest import MANIFEST_NAME
 
 
@@ -88,3 +88,21 @@ def test_unknown_runs_bad_uris_and_no_active_run(client: tt.Client, tmp_path: Pa
         client.log_model(run.run_id, model, "/", input_example=frame.head(2))
     with pytest.raises(InvalidInput, match="no active run"):
         tt.log_model(model, input_example=frame.head(2))
+
+
+def test_an_embedded_store_loads_in_place_and_still_refuses_links(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    with tt.Client(home) as client:
+        model, frame = fitted()
+        run = client.create_run(experiment_id="0").run_id
+        client.log_model(run, model, input_example=frame.head(2))
+        folder = client.tracking.local_artifact_dir(run, "model")
+        assert folder is not None and Path(folder, MANIFEST_NAME).is_file()
+        np.testing.assert_array_equal(
+            client.load_model(f"runs:/{run}/model").predict(frame), model.predict(frame)
+        )
+        elsewhere = tmp_path / "elsewhere.skops"
+        Path(folder, "model.skops").rename(elsewhere)
+        Path(folder, "model.skops").symlink_to(elsewhere)
+        with pytest.raises(CorruptPackage, match="symbolic link"):
+            client.load_model(f"runs:/{run}/model")

@@ -58,12 +58,12 @@ def files_of(folder: Path) -> list[PackagedFile]:
     found = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
         relative = path.relative_to(folder).as_posix()
-        if relative == MANIFEST_NAME:
-            continue
         if path.is_symlink():
             raise CorruptPackage(
                 f"the package holds a symbolic link, {relative}; packages hold plain files only"
             )
+        if relative == MANIFEST_NAME:
+            continue
         found.append(PackagedFile(path=relative, size=path.stat().st_size, blake3=digest(path)))
     return found
 
@@ -75,6 +75,8 @@ def write(folder: Path, manifest: Manifest) -> None:
 def read(folder: Path) -> Manifest:
     """The manifest of the package in ``folder``; CorruptPackage when there is none or it is unreadable."""
     path = folder / MANIFEST_NAME
+    if path.is_symlink():
+        raise CorruptPackage(f"the manifest {path} is a symbolic link; packages hold plain files only")
     if not path.is_file():
         raise CorruptPackage(f"{folder} is not a model package: it has no {MANIFEST_NAME}")
     try:

@@ -49,6 +49,12 @@ class BlobStore:
     def _path(self, key: str) -> str:
         return f"{self.root}/{key}" if key else self.root
 
+    def local_path(self, key: str) -> str:
+        """Where ``key`` lies on local disk; only for a local store (``self.local``)."""
+        if not self.local:
+            raise StorageError(f"the blob store {self.url} is not on local disk")
+        return self._path(key)
+
     def put_file(self, source: str | os.PathLike[str], key: str) -> None:
         """Copy a local file in; on local disk it appears atomically under its final name."""
         with open(source, "rb") as stream:

@@ -82,6 +82,16 @@ class Artifacts:
         with self.open_artifact(run_id, path) as stream:
             return preview_table(stream, path, max_rows)
 
+    def local_artifact_dir(self, run_id: str, path: str) -> str | None:
+        """The folder on local disk that holds artifact directory ``path``, when the blob store is local
+        disk (None otherwise), so a reader in this process can use the files where they lie instead of
+        copying them; it must still refuse symbolic links itself."""
+        key = self._key(run_id, path)
+        self._check_readable(run_id)
+        if not self.blobs.local or not self.blobs.is_dir(key):
+            return None
+        return self.blobs.local_path(key)
+
     def _key(self, run_id: str, path: str, *, allow_root: bool = False) -> str:
         return join_key(artifact_root(run_id), safe_key(path, allow_root=allow_root))
 

@@ -190,5 +190,5 @@ DOMAIN = Domain(
     (*tagged("experiments", _EXPERIMENTS), *tagged("runs", _RUNS), *tagged("artifacts", _ARTIFACTS)),
     scopes={"run": "experiment_of_run", "experiment-name": "experiment_id_named"},
     streams=("log_artifact_stream", "open_artifact"),
-    internal=("unmet_conditions",),
+    internal=("unmet_conditions", "local_artifact_dir"),
 )
