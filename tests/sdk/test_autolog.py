@@ -297,3 +297,36 @@ def test_enabling_twice_patches_once_and_disabling_restores(store: Store, iris: 
 
 def test_autolog_is_exposed_lazily_on_the_package() -> None:
     assert tether.autolog is autolog_module.autolog
+
+
+def test_the_fitted_model_is_logged_and_loads_back(store: Store, iris: tuple[Any, Any]) -> None:
+    X, y = iris
+    pipeline = make_pipeline(StandardScaler(), logistic_regression()).fit(X, y)
+    run = only_run(store)
+    with store.target.client() as client:
+        loaded = client.load_model(f"runs:/{run.run_id}/model")
+        np.testing.assert_array_equal(loaded.predict(X), pipeline.predict(X))
+        assert loaded.signature.inputs.model_dump()["shape"] == [None, 4]
+        assert loaded.manifest.source_run == f"run:{run.run_id}"
+
+
+def test_a_second_fit_in_one_run_logs_its_model_beside_the_first(store: Store, iris: tuple[Any, Any]) -> None:
+    X, y = iris
+    with tether.start_run():
+        logistic_regression().fit(X, y)
+        KMeans(n_clusters=3, n_init=2, random_state=0).fit(X)
+    run = only_run(store)
+    with store.target.client() as client:
+        assert {a.path for a in client.list_artifacts(run.run_id)} == {"model", "model-2"}
+        assert client.load_model(f"runs:/{run.run_id}/model-2").manifest.flavor == "sklearn"
+
+
+def test_models_are_not_logged_when_asked_not_to(store: Store, iris: tuple[Any, Any]) -> None:
+    tether.autolog(log_models=False)
+    X, y = iris
+    logistic_regression().fit(X, y)
+    run = only_run(store)
+    assert "training_score" in run.metrics
+    with store.target.client() as client:
+        assert client.list_artifacts(run.run_id) == []
+    tether.autolog(log_models=True)

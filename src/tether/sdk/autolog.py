@@ -1,4 +1,4 @@
-"""``tether.autolog()``: log every scikit-learn fit without touching the training code.
+"""``tether.autolog()``: log every scikit-learn fit, and the fitted model, without touching the training code.
 
 Enabling replaces ``fit``, ``fit_transform`` and ``fit_predict`` on each scikit-learn class that defines
 them with a wrapper; disabling puts the originals back. Only one fit is logged at a time in the process:
@@ -20,7 +20,7 @@ from types import MethodType
 from typing import Any
 
 from tether.errors import Conflict, InvalidInput
-from tether.sdk import fluent, runs
+from tether.sdk import fluent, runs, state
 from tether.sdk.context import TAG_AUTOLOG
 from tether.tracking.limits import MAX_PARAM_VALUE, check_key
 
@@ -36,18 +36,25 @@ FIT_METHODS = ("fit", "fit_transform", "fit_predict")
 
 Fit = Callable[..., Any]
 
+MODEL_NAME = "model"
+EXAMPLE_ROWS = 5
+
 _patch_lock = threading.Lock()
+_settings = {"log_models": True}
 _originals: dict[tuple[type[Any], str], Any] = {}
 _fit_in_progress = threading.Lock()
 
 
-def autolog(*, disable: bool = False) -> None:
+def autolog(*, disable: bool = False, log_models: bool = True) -> None:
     """Log params, training score and fit time of every scikit-learn ``fit``, ``fit_transform`` and
-    ``fit_predict`` (``disable=True`` stops it).
+    ``fit_predict``, and (``log_models``) the fitted model as a package, with the first rows of the
+    training data as its input example (``disable=True`` stops it all).
 
     A fit outside a run gets a run of its own, named after the estimator and ended when the fit returns
-    (FINISHED) or raises (FAILED); inside a run, the fit logs into it. Calling it again changes nothing.
+    (FINISHED) or raises (FAILED); inside a run, the fit logs into it, a second model under ``model-2``
+    and so on. Calling it again changes only ``log_models``.
     """
+    _settings["log_models"] = log_models
     with _patch_lock:
         if disable:
             for (owner, name), original in _originals.items():
@@ -125,6 +132,8 @@ def _logged_fit(original: Fit, estimator: Any, args: tuple[Any, ...], kwargs: di
     fit_time = time.perf_counter() - started
     if run is not None:
         _guarded("log the training metrics", _log_metrics, run, estimator, original, args, kwargs, fit_time)
+        if _settings["log_models"]:
+            _guarded("log the fitted model", _log_model, run, estimator, original, args, kwargs)
         if own_run:
             _guarded("end the run", run.__exit__, None, None, None)
     return result
@@ -207,19 +216,41 @@ def _log_metrics(
     run.queue_all(values, None)
 
 
+def _log_model(
+    run: runs.ActiveRun, estimator: Any, original: Fit, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    """The fitted estimator as a package in the run, its example the first rows it was fitted on."""
+    X = _fit_arguments(original, estimator, args, kwargs).get("X")
+    if X is None:
+        return
+    example = X.iloc[:EXAMPLE_ROWS] if hasattr(X, "iloc") else X[:EXAMPLE_ROWS]
+    taken = {a.path for a in state.tracking().list_artifacts(run.run_id)}
+    name = next(n for n in (MODEL_NAME, *(f"{MODEL_NAME}-{k}" for k in range(2, 10_000))) if n not in taken)
+    fluent.log_model(estimator, name, input_example=example)
+
+
+def _fit_arguments(
+    original: Fit, estimator: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> dict[str, Any]:
+    """The fit's arguments by name, ``X`` also under "X" whatever the method calls it; {} if none bind."""
+    try:
+        bound = dict(inspect.signature(original).bind(estimator, *args, **kwargs).arguments)
+    except TypeError:
+        return {}
+    names = list(bound)
+    if len(names) > 1:
+        bound["X"] = bound[names[1]]
+    return bound
+
+
 def _training_score(
     estimator: Any, original: Fit, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> float | None:
     """``estimator.score`` on the training data when the fit had targets; None when it cannot be had."""
     if not hasattr(estimator, "score"):
         return None
-    try:
-        bound = inspect.signature(original).bind(estimator, *args, **kwargs).arguments
-    except TypeError:
-        return None
-    names = list(bound)
-    X = bound[names[1]] if len(names) > 1 else None
-    y = bound.get("y", bound.get("Y"))
+    bound = _fit_arguments(original, estimator, args, kwargs)
+    X, y = bound.get("X"), bound.get("y", bound.get("Y"))
     if X is None or y is None:
         return None
     extra: dict[str, Any] = {}
