@@ -13,7 +13,7 @@ from tether.models.flavors.base import Flavor
 
 FLAVORS: Catalog[Flavor] = Catalog("model flavor")
 
-DETECTION_ORDER = ("xgboost", "lightgbm", "sklearn", "pytorch", "python_function")
+DETECTION_ORDER = ("xgboost", "lightgbm", "sklearn", "pytorch", "onnx", "python_function")
 """Frameworks with scikit-learn wrappers come before sklearn, so their own format is used for them."""
 
 
@@ -41,6 +41,12 @@ def _pytorch() -> None:
     FLAVORS.register("pytorch", PyTorchFlavor())
 
 
+def _onnx() -> None:
+    from tether.models.flavors.onnx import OnnxFlavor
+
+    FLAVORS.register("onnx", OnnxFlavor())
+
+
 def _python_function() -> None:
     from tether.models.flavors.python_function import PythonFunctionFlavor
 
@@ -51,6 +57,7 @@ FLAVORS.register_loader("sklearn", _sklearn)
 FLAVORS.register_loader("xgboost", _xgboost)
 FLAVORS.register_loader("lightgbm", _lightgbm)
 FLAVORS.register_loader("pytorch", _pytorch)
+FLAVORS.register_loader("onnx", _onnx)
 FLAVORS.register_loader("python_function", _python_function)
 
 
