@@ -4,9 +4,6 @@ a fresh process too, and a flavor file naming anything outside the allow-list is
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import xgboost as xgb
+from tests.models.fresh import predict_in_fresh_process
 
 from tether.errors import CorruptPackage
 from tether.models import manifest as manifests
@@ -80,18 +78,7 @@ def test_a_package_predicts_the_same_in_a_fresh_process(case: str, tmp_path: Pat
     model, _ = models()[case]
     frame, _ = data()
     save_package(model, tmp_path / "pkg", frame.head(4))
-    frame.to_parquet(tmp_path / "data.parquet")
-    script = textwrap.dedent(
-        f"""
-        import json, pandas as pd
-        from pathlib import Path
-        from tether.models.package import load_package
-        model = load_package(Path({str(tmp_path / "pkg")!r}))
-        print(json.dumps(model.predict(pd.read_parquet({str(tmp_path / "data.parquet")!r})).tolist()))
-        """
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert json.loads(done.stdout) == model.predict(frame).tolist()
+    assert predict_in_fresh_process(tmp_path / "pkg", frame, tmp_path) == model.predict(frame).tolist()
 
 
 def test_the_framework_format_wins_over_scikit_learn_wrappers() -> None:

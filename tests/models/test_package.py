@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +12,7 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from tests.models.fresh import predict_in_fresh_process
 
 from tether.errors import CorruptPackage, InvalidInput, SignatureMismatch, UnsafeModel
 from tether.models.manifest import MANIFEST_NAME
@@ -62,18 +60,7 @@ def test_a_package_loads_and_predicts_the_same_in_a_fresh_process(tmp_path: Path
     frame, labels = training_data()
     pipeline = make_pipeline(StandardScaler(), LogisticRegression()).fit(frame, labels)
     save_package(pipeline, tmp_path / "pkg", frame.head(3))
-    frame.to_parquet(tmp_path / "data.parquet")
-    script = textwrap.dedent(
-        f"""
-        import json, pandas as pd
-        from pathlib import Path
-        from tether.models.package import load_package
-        model = load_package(Path({str(tmp_path / "pkg")!r}))
-        print(json.dumps(model.predict(pd.read_parquet({str(tmp_path / "data.parquet")!r})).tolist()))
-        """
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert json.loads(done.stdout) == pipeline.predict(frame).tolist()
+    assert predict_in_fresh_process(tmp_path / "pkg", frame, tmp_path) == pipeline.predict(frame).tolist()
 
 
 def test_a_model_of_the_users_own_class_needs_the_pickle_opt_in(tmp_path: Path) -> None:

@@ -4,15 +4,13 @@ and the refusals (a class no one can import, a name that is no module class, wei
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 from sklearn.linear_model import LinearRegression
+from tests.models.fresh import predict_in_fresh_process
 from tests.models.torch_nets import MLP, Normalised
 
 from tether.errors import CorruptPackage, InvalidInput, SignatureMismatch, UnsafeModel
@@ -66,18 +64,8 @@ def test_a_buffer_the_file_does_not_hold_is_built_by_init(tmp_path: Path) -> Non
 def test_a_package_loads_in_a_fresh_process(tmp_path: Path) -> None:
     net = MLP()
     save_package(net, tmp_path / "pkg", example())
-    np.save(tmp_path / "data.npy", example(rows=10))
-    script = textwrap.dedent(
-        f"""
-        import json, numpy as np
-        from pathlib import Path
-        from tether.models.package import load_package
-        model = load_package(Path({str(tmp_path / "pkg")!r}))
-        print(json.dumps(model.predict(np.load({str(tmp_path / "data.npy")!r})).tolist()))
-        """
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    np.testing.assert_allclose(json.loads(done.stdout), reference(net, example(rows=10)), rtol=1e-6)
+    predicted = predict_in_fresh_process(tmp_path / "pkg", example(rows=10), tmp_path)
+    np.testing.assert_allclose(predicted, reference(net, example(rows=10)), rtol=1e-6)
 
 
 def test_a_class_defined_in_a_script_or_function_is_refused(tmp_path: Path) -> None:

@@ -54,3 +54,10 @@ def no_options(flavor: str, options: Mapping[str, Any]) -> None:
 def no_device(flavor: str, device: str | None) -> None:
     if device is not None:
         raise InvalidInput(f"device= places PyTorch models; a {flavor} model runs where it is loaded")
+
+
+def as_array(data: Any) -> Any:
+    """A table's values (columns in signature order) or an array, as the NumPy array a tensor model takes."""
+    import numpy as np
+
+    return data.to_numpy() if hasattr(data, "to_numpy") else np.asarray(data)

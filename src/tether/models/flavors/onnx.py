@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from tether.errors import InvalidInput, UnsafeModel
-from tether.models.flavors.base import defined_in, no_device, no_options
+from tether.models.flavors.base import as_array, defined_in, no_device, no_options
 
 MODEL_FILE = "model.onnx"
 
@@ -27,7 +27,7 @@ class OnnxModel:
         self.input_name = session.get_inputs()[0].name
 
     def predict(self, data: Any) -> np.ndarray:
-        values = data.to_numpy() if hasattr(data, "to_numpy") else np.asarray(data)
+        values = as_array(data)
         result: np.ndarray = self.session.run(None, {self.input_name: values})[0]
         return result
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from tether.errors import CorruptPackage, InvalidInput, UnsafeModel
-from tether.models.flavors.base import defined_in
+from tether.models.flavors.base import as_array, defined_in
 from tether.models.flavors.options import read_options, write_options
 
 MODEL_FILE = "model.safetensors"
@@ -36,7 +36,7 @@ class TorchModel:
     def predict(self, data: Any) -> np.ndarray:
         import torch
 
-        values = data.to_numpy() if hasattr(data, "to_numpy") else np.asarray(data)
+        values = as_array(data)
         with torch.inference_mode():
             out = self.module(torch.as_tensor(values, device=self.device))
         result: np.ndarray = out.detach().cpu().numpy()
