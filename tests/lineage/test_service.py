@@ -133,6 +133,20 @@ def test_forget_removes_every_edge_of_an_object(lineage: LineageService) -> None
         lineage.forget("nothing")
 
 
+def test_rename_moves_edges_and_keeps_their_time(lineage: LineageService, clock: Clock) -> None:
+    first = lineage.record(TRAIN, V1, "produced")
+    lineage.record(V1, "report:" + "a" * 32, "judged")
+    renamed = ModelVersionRef("renamed", 1)
+    lineage.rename(V1, renamed)
+    upstream = lineage.graph(renamed, "upstream")
+    assert pairs(upstream) == [(str(TRAIN), str(renamed), "produced")]
+    assert upstream.edges[0].created_at == first.created_at
+    assert len(lineage.graph(renamed, "downstream").edges) == 1
+    assert lineage.graph(V1, "upstream").edges == []
+    with pytest.raises(InvalidInput, match="pointer"):
+        lineage.rename(renamed, "models:/renamed@champion")
+
+
 def chain(lineage: LineageService) -> None:
     """Two datasets train a run; the run and a tuning run make two versions; both were served."""
     lineage.record_many(

@@ -129,12 +129,11 @@ class Guard:
         if user.role == "admin" or not names:
             return
         with self.db.read() as conn:
-            existing = queries.existing_models(conn, names)
-            granted = queries.model_levels_of(conn, user.user_id, names)
+            granted = queries.model_grants(conn, user.user_id, names)
         for name in names:
-            if name not in existing:
+            if name not in granted:
                 raise NotFound(f"no registered model named {name!r}")
-            _require(user, f"model {name!r}", granted.get(name), level)
+            _require(user, f"model {name!r}", granted[name], level)
 
     def model_level(self, user: User, name: str) -> Level | None:
         """The level ``user`` holds on one registered model (MANAGE for an admin), None for none."""

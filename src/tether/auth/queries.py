@@ -241,9 +241,15 @@ def model_levels_of(conn: Connection, user_id: int, names: Sequence[str] | None)
     return {str(name): str(level) for name, level in conn.execute(query)}
 
 
-def existing_models(conn: Connection, names: Sequence[str]) -> set[str]:
-    query = select(registered_models.c.name).where(registered_models.c.name.in_(list(names)))
-    return set(conn.execute(query).scalars())
+def model_grants(conn: Connection, user_id: int, names: Sequence[str]) -> dict[str, str | None]:
+    """{name: level granted to the user, or None} for each named model that exists, in one statement."""
+    granted = model_permissions.c.model_id == registered_models.c.model_id
+    query = (
+        select(registered_models.c.name, model_permissions.c.level)
+        .outerjoin(model_permissions, granted & (model_permissions.c.user_id == user_id))
+        .where(registered_models.c.name.in_(list(names)))
+    )
+    return {str(name): None if level is None else str(level) for name, level in conn.execute(query)}
 
 
 def model_id_named(conn: Connection, name: str) -> int | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, delete, func, or_, select
+from sqlalchemy import Connection, Row, Select, delete, func, or_, select, update
 
 from tether.storage.bulk import insert_for
 from tether.storage.tables import lineage_edges as edges
@@ -61,6 +61,12 @@ def delete_edges_of(conn: Connection, ref: str) -> int:
     """Delete every edge into or out of ``ref``; returns how many there were."""
     result = conn.execute(delete(edges).where(or_(edges.c.src_ref == ref, edges.c.dst_ref == ref)))
     return int(result.rowcount)
+
+
+def rename_ref(conn: Connection, old: str, new: str) -> None:
+    """Point every edge into or out of ``old`` at ``new`` instead."""
+    for column in (edges.c.src_ref, edges.c.dst_ref):
+        conn.execute(update(edges).where(column == old).values({column.name: new}))
 
 
 def linked_ids(src: str, kind: str, dst_prefix: str) -> Select[tuple[str]]:

@@ -25,5 +25,5 @@ DOMAIN = Domain(
             ),
         ),
     ),
-    internal=("record", "record_many", "forget"),
+    internal=("record", "record_many", "forget", "rename"),
 )

@@ -91,6 +91,13 @@ class LineageService:
         with self._writing(conn) as writer:
             return queries.delete_edges_of(writer, text)
 
+    def rename(self, old: Ref | str, new: Ref | str, *, conn: Connection | None = None) -> None:
+        """Move every edge of ``old`` to ``new``, for an object whose reference changed (a renamed model's
+        versions); what each edge means, and when and by whom it was made, stay as they were."""
+        old_text, new_text = str(check_resolved(_ref(old))), str(check_resolved(_ref(new)))
+        with self._writing(conn) as writer:
+            queries.rename_ref(writer, old_text, new_text)
+
     def graph(
         self,
         ref: Ref | str,

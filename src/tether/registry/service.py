@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Row, exc, update
+from sqlalchemy import Connection, Row, exc
 
 from tether.auth import queries as auth_queries
 from tether.errors import AlreadyExists, Conflict, InvalidInput, NotFound
@@ -32,7 +32,7 @@ from tether.registry.limits import check_description, check_version, checked_tag
 from tether.registry.schemas import ModelVersion, RegisteredModel
 from tether.schemas import Page
 from tether.storage.db import Database
-from tether.storage.tables import lineage_edges, model_version_tags, registered_model_tags
+from tether.storage.tables import model_version_tags, registered_model_tags
 from tether.tracking import limits
 from tether.tracking.service import TrackingService
 
@@ -291,9 +291,5 @@ class RegistryService(Aliases):
 
     def _move_lineage(self, conn: Connection, model: Row[Any], new_name: str) -> None:
         for row in queries.version_rows(conn, model.model_id):
-            old, new = (
-                str(ModelVersionRef(model.name, row.version)),
-                str(ModelVersionRef(new_name, row.version)),
-            )
-            for column in (lineage_edges.c.src_ref, lineage_edges.c.dst_ref):
-                conn.execute(update(lineage_edges).where(column == old).values({column.name: new}))
+            old, new = ModelVersionRef(model.name, row.version), ModelVersionRef(new_name, row.version)
+            self.lineage.rename(old, new, conn=conn)

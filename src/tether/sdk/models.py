@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tether.errors import AlreadyExists, InvalidInput, NotFound
+from tether.errors import AlreadyExists, InvalidInput
 from tether.models.package import Model, load_package, save_package
 from tether.models.signatures import ModelInput, Signature
 from tether.refs import ModelAliasRef, ModelVersionRef, Ref, RunRef
@@ -83,11 +83,8 @@ def register(backend: Backend, name: str, source: str) -> int:
     """A new version of registered model ``name`` from ``source``; the model is created if need be."""
     registry = backend.registry
     actor = context.current_user()
-    try:
-        registry.get_model(name)
-    except NotFound:
-        with contextlib.suppress(AlreadyExists):  # another process made it first: both versions go there
-            registry.create_model(name, actor=actor)
+    with contextlib.suppress(AlreadyExists):  # it exists (perhaps made by another process just now)
+        registry.create_model(name, actor=actor)
     return registry.create_version(name, source, actor=actor).version
 
 
