@@ -123,6 +123,12 @@ class CorruptPackage(InvalidInput):
     code = "CORRUPT_PACKAGE"
 
 
+class InvalidSignature(InvalidInput):
+    """A webhook delivery's signature is missing, malformed, too old, or not made with the secret."""
+
+    code = "INVALID_SIGNATURE"
+
+
 class TooLarge(InvalidInput):
     """A request body or upload is over the server's size limit."""
 
@@ -188,6 +194,10 @@ ERRORS_BY_CODE: dict[str, type[TetherError]] = {
         UnknownName,
         UnsafeLink,
         InvalidData,
+        SignatureMismatch,
+        UnsafeModel,
+        CorruptPackage,
+        InvalidSignature,
         TooLarge,
         Unauthenticated,
         PermissionDenied,
