@@ -106,3 +106,24 @@ def test_registering_from_a_run_needs_read_on_its_experiment(clients: dict[str, 
         mine, LogisticRegression().fit(frame, [0, 0, 1, 1]), input_example=frame
     )
     assert clients["editor"].registry.create_version(name, own.model_uri).version == 2
+
+
+def test_webhooks_are_for_admins_and_record_who_made_them(clients: dict[str, tt.Client]) -> None:
+    with pytest.raises(PermissionDenied):
+        clients["owner"].registry.create_webhook("https://hooks.example.com/mine")
+    with pytest.raises(PermissionDenied):
+        clients["owner"].registry.list_webhooks()
+    made = clients["admin"].registry.create_webhook("https://hooks.example.com/ops", actor="someone-else")
+    try:
+        assert made.created_by == "admin"
+        for attempt in (
+            lambda: clients["manager"].registry.get_webhook(made.webhook_id),
+            lambda: clients["manager"].registry.rotate_webhook_secret(made.webhook_id),
+            lambda: clients["manager"].registry.list_deliveries(made.webhook_id),
+            lambda: clients["manager"].registry.delete_webhook(made.webhook_id),
+        ):
+            with pytest.raises(PermissionDenied):
+                attempt()
+        assert clients["admin"].registry.get_webhook(made.webhook_id).url == "https://hooks.example.com/ops"
+    finally:
+        clients["admin"].registry.delete_webhook(made.webhook_id)

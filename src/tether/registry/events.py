@@ -6,6 +6,7 @@ from sqlalchemy import Connection
 
 from tether.registry import queries
 from tether.registry.schemas import EventKind
+from tether.registry.webhooks import queries as webhook_queries
 
 
 def record_event(
@@ -20,8 +21,9 @@ def record_event(
     alias: str | None = None,
     moved: tuple[int | None, int | None] = (None, None),
 ) -> None:
-    """Append an event in the caller's transaction; ``moved`` is an alias's (from, to) versions."""
-    queries.insert_event(
+    """Append an event in the caller's transaction, with a pending delivery for each webhook that wants
+    it (so both happen or neither does); ``moved`` is an alias's (from, to) versions."""
+    event_id = queries.insert_event(
         conn,
         {
             "model_id": model_id,
@@ -35,3 +37,4 @@ def record_event(
             "at": at,
         },
     )
+    webhook_queries.enqueue_event(conn, event_id, kind, at)

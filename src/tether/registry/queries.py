@@ -167,8 +167,9 @@ def delete_tag(conn: Connection, table: Any, keys: Mapping[str, object], key: st
     return int(result.rowcount)
 
 
-def insert_event(conn: Connection, row: Mapping[str, object]) -> None:
-    conn.execute(insert(registry_events).values(**row))
+def insert_event(conn: Connection, row: Mapping[str, object]) -> int:
+    result = conn.execute(insert(registry_events).values(**row).returning(registry_events.c.event_id))
+    return int(result.scalar_one())
 
 
 def events(conn: Connection, model_id: int, alias: str | None, before: int | None = None) -> list[Row[Any]]:

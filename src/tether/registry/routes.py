@@ -3,12 +3,23 @@
 A registered model is governed by its own permissions (READ/EDIT/MANAGE, as experiments are): its creator
 gets MANAGE; renaming or deleting it and protecting aliases needs MANAGE; changing versions, tags and
 aliases needs EDIT, and a protected alias moves only for MANAGE (the service checks, given the caller's
-level). Registering a version from a run also needs READ on the run's experiment.
+level). Registering a version from a run also needs READ on the run's experiment. Webhooks are for admins.
 """
 
 from __future__ import annotations
 
-from tether.endpoints import SIGNED_IN, CallerValue, Domain, Endpoint, in_body, in_path, on, on_model, tagged
+from tether.endpoints import (
+    ADMIN,
+    SIGNED_IN,
+    CallerValue,
+    Domain,
+    Endpoint,
+    in_body,
+    in_path,
+    on,
+    on_model,
+    tagged,
+)
 from tether.registry.schemas import (
     AliasAtQuery,
     AliasInfo,
@@ -26,6 +37,14 @@ from tether.registry.schemas import (
     VersionAt,
     VersionCreate,
     VersionUpdate,
+)
+from tether.registry.webhooks.schemas import (
+    DeliveryQuery,
+    Webhook,
+    WebhookCreate,
+    WebhookCreated,
+    WebhookDelivery,
+    WebhookUpdate,
 )
 from tether.schemas import Page
 
@@ -121,8 +140,42 @@ _ALIASES = (
     ),
 )
 
+WEBHOOK = "/webhooks/{webhook_id}"
+
+_WEBHOOKS = (
+    Endpoint(
+        "POST",
+        "/webhooks",
+        "create_webhook",
+        ADMIN,
+        WebhookCreated,
+        body=WebhookCreate,
+        status=201,
+        caller=ACTOR,
+    ),
+    Endpoint("GET", "/webhooks", "list_webhooks", ADMIN, list[Webhook]),
+    Endpoint("GET", WEBHOOK, "get_webhook", ADMIN, Webhook),
+    Endpoint("PATCH", WEBHOOK, "update_webhook", ADMIN, Webhook, body=WebhookUpdate),
+    Endpoint("DELETE", WEBHOOK, "delete_webhook", ADMIN),
+    Endpoint("POST", f"{WEBHOOK}/secret", "rotate_webhook_secret", ADMIN, WebhookCreated),
+    Endpoint("POST", f"{WEBHOOK}/ping", "ping_webhook", ADMIN, WebhookDelivery, status=202),
+    Endpoint(
+        "GET",
+        f"{WEBHOOK}/deliveries",
+        "list_deliveries",
+        ADMIN,
+        Page[WebhookDelivery],
+        query=DeliveryQuery,
+    ),
+)
+
 DOMAIN = Domain(
     "registry",
-    (*tagged("models", _MODELS), *tagged("model versions", _VERSIONS), *tagged("model aliases", _ALIASES)),
+    (
+        *tagged("models", _MODELS),
+        *tagged("model versions", _VERSIONS),
+        *tagged("model aliases", _ALIASES),
+        *tagged("webhooks", _WEBHOOKS),
+    ),
     scopes={"source": "experiment_of_source"},
 )

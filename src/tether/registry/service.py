@@ -1,4 +1,5 @@
-"""RegistryService: registered models and their versions; aliases and the audit trail are aliases.py.
+"""RegistryService: registered models and their versions; aliases and the audit trail are aliases.py,
+webhooks are webhooks/service.py.
 
 Contracts: every method checks its input before touching storage and runs in one transaction, so a
 refused call changes nothing. Versions are numbered from 1 per model and never reused. Every change to a
@@ -30,6 +31,7 @@ from tether.registry.aliases import Aliases
 from tether.registry.events import record_event
 from tether.registry.limits import check_description, check_version, checked_tags, source_parts
 from tether.registry.schemas import ModelVersion, RegisteredModel
+from tether.registry.webhooks.service import Webhooks
 from tether.schemas import Page
 from tether.storage.db import Database
 from tether.storage.tables import model_version_tags, registered_model_tags
@@ -41,7 +43,7 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
-class RegistryService(Aliases):
+class RegistryService(Aliases, Webhooks):
     def __init__(
         self,
         db: Database,

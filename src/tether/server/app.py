@@ -18,6 +18,7 @@ from tether.endpoints import Domain
 from tether.lineage import routes as lineage_routes
 from tether.monitoring import routes as monitoring_routes
 from tether.registry import routes as registry_routes
+from tether.registry.webhooks.sender import WebhookSender
 from tether.server.access import Resolvers, document_security, require_declared
 from tether.server.errors import install_error_handlers
 from tether.server.limits import BodyLimit, RequestLimits
@@ -60,8 +61,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        services.close()
+        sender = WebhookSender(services.db)  # registry events reach their webhooks while the server runs
+        sender.start()
+        try:
+            yield
+        finally:
+            sender.stop()
+            services.close()
 
     app = FastAPI(
         title="tether",

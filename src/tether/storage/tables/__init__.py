@@ -14,6 +14,9 @@ from tether.storage.tables.registry import (
     registered_model_tags,
     registered_models,
     registry_events,
+    webhook_deliveries,
+    webhook_events,
+    webhooks,
 )
 from tether.storage.tables.tracking import (
     applied_batches,
@@ -54,4 +57,7 @@ __all__ = [
     "runs",
     "sessions",
     "users",
+    "webhook_deliveries",
+    "webhook_events",
+    "webhooks",
 ]

@@ -111,3 +111,52 @@ registry_events = Table(
     Column("at", BigInteger, nullable=False),
     Index("ix_registry_events_model_id_at", "model_id", "at"),
 )
+
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("webhook_id", Integer, primary_key=True, autoincrement=True),
+    Column("url", String(2048), nullable=False),
+    Column("secret", String(128), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("allow_private", Boolean, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_time", BigInteger, nullable=False),
+    Column("updated_time", BigInteger, nullable=False),
+    Column("created_by", String(250), nullable=True),
+)
+"""Admin-registered receivers of registry events; ``secret`` signs each delivery (see registry.webhooks)."""
+
+webhook_events = Table(
+    "webhook_events",
+    metadata,
+    Column(
+        "webhook_id",
+        Integer,
+        ForeignKey("webhooks.webhook_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("kind", String(32), primary_key=True),
+)
+"""The event kinds each webhook receives; the kind ``*`` stands for every kind, present and future."""
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("delivery_id", Integer, primary_key=True, autoincrement=True),
+    Column("webhook_id", Integer, ForeignKey("webhooks.webhook_id", ondelete="CASCADE"), nullable=False),
+    Column("event_id", Integer, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", BigInteger, nullable=False),
+    Column("claimed_until", BigInteger, nullable=False),
+    Column("last_status", Integer, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_time", BigInteger, nullable=False),
+    Column("finished_time", BigInteger, nullable=True),
+    Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+    Index("ix_webhook_deliveries_webhook_id_delivery_id", "webhook_id", "delivery_id"),
+)
+"""The outbox and the delivery log in one: a row is written with its event, in the event's transaction,
+and the server's sender moves it from ``pending`` to ``delivered`` or ``failed``. ``event_id`` names the
+registry event delivered (None: a ping an admin asked for)."""
