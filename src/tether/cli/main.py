@@ -24,6 +24,7 @@ from tether.cli import (
     server,
     tokens,
     users,
+    webhooks,
 )
 from tether.errors import InvalidFilter, TetherError
 
@@ -110,6 +111,7 @@ app.add_typer(experiments.app, name="experiments")
 app.add_typer(runs.app, name="runs")
 app.add_typer(artifacts.app, name="artifacts")
 app.add_typer(models.app, name="models")
+app.add_typer(webhooks.app, name="webhooks")
 app.command("server", epilog=server.EPILOG)(server.server)
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
