@@ -75,3 +75,18 @@ def test_refusals_are_one_line_with_the_right_exit_code(cli: Cli) -> None:
     assert no_alias.exit_code == 2 and "--alias" in no_alias.stderr
     bad_source = cli("models", "register", "churn", "s3://bucket/model")
     assert bad_source.exit_code == 1 and "runs:/<run id>/<path>" in bad_source.stderr
+
+
+def test_ls_and_versions_take_a_search_filter(cli: Cli, packaged: tuple[str, str]) -> None:
+    _, source = packaged
+    name = unique("churn")
+    cli("models", "create", name, "--description", "filtered")
+    cli("models", "register", name, source)
+    cli("models", "register", name, source)
+    listed = cli.json("models", "ls", "--filter", f"name = '{name}' AND description = 'filtered'")
+    assert [m["name"] for m in listed["models"]] == [name]
+    assert cli.json("models", "ls", "--filter", f"name = '{name}' AND tags.team IS NOT NULL")["models"] == []
+    versions = cli.json("models", "versions", name, "--filter", "version > 1")["versions"]
+    assert [v["version"] for v in versions] == [2]
+    bad = cli("models", "ls", "--filter", "metrics.auc > 1")
+    assert bad.exit_code == 1 and "unknown entity 'metrics'" in bad.stderr

@@ -13,7 +13,7 @@ from sklearn.linear_model import LogisticRegression
 from tests.support import unique
 
 import tether as tt
-from tether.errors import AlreadyExists, Conflict, InvalidInput, NotFound
+from tether.errors import AlreadyExists, Conflict, InvalidFilter, InvalidInput, NotFound
 
 
 def fitted() -> tuple[LogisticRegression, pd.DataFrame]:
@@ -207,3 +207,62 @@ def test_concurrent_registrations_get_distinct_versions(fluent_client: tt.Client
     for thread in threads:
         thread.join()
     assert errors == [] and sorted(made) == [1, 2, 3, 4, 5, 6]
+
+
+def test_models_and_versions_are_searched_with_the_filter_grammar(fluent_client: tt.Client) -> None:
+    registry = fluent_client.registry
+    team = unique("team")
+    growth, ops = unique("growth"), unique("ops")
+    registry.create_model(growth, "predicts churn", {"team": team, "tier": "1"})
+    registry.create_model(ops, "flags outages", {"team": team})
+    run = logged_run(fluent_client)
+    for _ in range(3):
+        registry.create_version(growth, f"runs:/{run}/model")
+    registry.set_version_tag(growth, 2, "stage", "prod")
+
+    def names(text: str) -> list[str]:
+        return [m.name for m in registry.list_models(filter=text).items]
+
+    assert names(f"tags.team = '{team}'") == sorted([growth, ops])
+    assert names(f"tags.team = '{team}' AND tags.tier IS NULL") == [ops]
+    assert names(f"tags.team = '{team}' AND description ILIKE '%CHURN%'") == [growth]
+    assert names(f"name IN ('{ops}', 'nothing') AND created_time > 0") == [ops]
+    page = registry.list_models(filter=f"tags.team = '{team}'", max_results=1)
+    rest = registry.list_models(
+        filter=f"tags.team = '{team}'", max_results=1, page_token=page.next_page_token
+    )
+    assert [m.name for m in page.items + rest.items] == sorted([growth, ops])
+
+    def versions(text: str) -> list[int]:
+        return [v.version for v in registry.list_versions(growth, text)]
+
+    assert versions("") == [1, 2, 3]
+    assert versions("version >= 2 AND flavor = 'sklearn'") == [2, 3]
+    assert versions("tags.stage = 'prod'") == [2]
+    assert versions("tags.stage != 'prod'") == []  # a missing tag fails every comparison
+    assert versions(f"source LIKE 'runs:/{run}/%' AND version < 2") == [1]
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("metrics.auc > 0.9", "unknown entity 'metrics' at column 1: expected tags. or attributes."),
+        ("flavor = 'sklearn'", "unknown attribute 'flavor' at column 1: expected one of name, description"),
+        ("name > 3", "> at column 6 is not allowed on attribute name"),
+        ("created_time = 'yesterday'", "an unquoted number"),
+        ("team = 'x'", "(tags needs a prefix, as in tags.team)"),
+    ],
+)
+def test_a_bad_model_filter_says_what_is_wrong(fluent_client: tt.Client, text: str, why: str) -> None:
+    with pytest.raises(InvalidFilter) as refused:
+        fluent_client.registry.list_models(filter=text)
+    assert why in str(refused.value)
+
+
+def test_a_bad_version_filter_says_what_is_wrong(fluent_client: tt.Client) -> None:
+    name = unique("filtered")
+    fluent_client.registry.create_model(name)
+    with pytest.raises(InvalidFilter, match=r"unknown attribute 'name'.*expected one of flavor, source"):
+        fluent_client.registry.list_versions(name, "name = 'x'")
+    with pytest.raises(NotFound):
+        fluent_client.registry.list_versions(unique("missing"), "version = 1")

@@ -114,6 +114,7 @@ def call(client: httpx.Client, route: access.DeclaredRoute, private: Private) ->
         "name": private.model,
         "version": "1",
         "alias": "champion",
+        "webhook_id": "1",
     }
     url = route.path.format(**values)
     params = {

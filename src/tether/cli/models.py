@@ -37,12 +37,26 @@ def _actor() -> str:
 
 @app.command(
     "ls",
-    epilog="\b\nExamples:\n  tether models ls\n  tether models ls --like 'churn%' --json",
+    epilog="""\b
+Examples:
+  tether models ls
+  tether models ls --like 'churn%' --json
+  tether models ls --filter "tags.team = 'growth' AND updated_time > 1796000000000"
+""",
 )
 def list_models(
     like: Annotated[
         str | None, typer.Option("--like", metavar="PATTERN", help="Only names matching a LIKE pattern.")
     ] = None,
+    filter: Annotated[
+        str,
+        typer.Option(
+            "--filter",
+            "-f",
+            metavar="FILTER",
+            help="Only models matching a search filter over name, description, times and tags.",
+        ),
+    ] = "",
     as_json: Json = False,
 ) -> None:
     """List registered models with their latest version and aliases."""
@@ -50,7 +64,7 @@ def list_models(
     token: str | None = None
     with connected() as backend:
         while True:
-            page = backend.registry.list_models(name_like=like, page_token=token)
+            page = backend.registry.list_models(name_like=like, page_token=token, filter=filter)
             found.extend(page.items)
             token = page.next_page_token
             if token is None:
@@ -93,11 +107,30 @@ def show(name: Name, as_json: Json = False) -> None:
     output.print_fields(fields, title=model.name)
 
 
-@app.command("versions", epilog="\b\nExample:\n  tether models versions churn --json")
-def versions(name: Name, as_json: Json = False) -> None:
+@app.command(
+    "versions",
+    epilog="""\b
+Examples:
+  tether models versions churn --json
+  tether models versions churn --filter "flavor = 'sklearn' AND tags.stage = 'prod'"
+""",
+)
+def versions(
+    name: Name,
+    filter: Annotated[
+        str,
+        typer.Option(
+            "--filter",
+            "-f",
+            metavar="FILTER",
+            help="Only versions matching a search filter over version, flavor, source, times and tags.",
+        ),
+    ] = "",
+    as_json: Json = False,
+) -> None:
     """List a model's versions, oldest first, with the run each came from."""
     with connected() as backend:
-        found = backend.registry.list_versions(name)
+        found = backend.registry.list_versions(name, filter)
     if as_json:
         output.print_json({"versions": [_version_json(v) for v in found]})
         return

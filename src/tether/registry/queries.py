@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Row, and_, delete, func, insert, select, update
 
 from tether.storage.bulk import insert_for
 from tether.storage.tables import (
@@ -50,9 +50,14 @@ def delete_model(conn: Connection, model_id: int) -> None:
 
 
 def list_models(
-    conn: Connection, name_like: str | None, names: Sequence[str] | None, offset: int, limit: int
+    conn: Connection,
+    name_like: str | None,
+    names: Sequence[str] | None,
+    conditions: Sequence[ColumnElement[bool]],
+    offset: int,
+    limit: int,
 ) -> list[Row[Any]]:
-    query = select(registered_models).order_by(registered_models.c.name)
+    query = select(registered_models).where(*conditions).order_by(registered_models.c.name)
     if name_like is not None:
         query = query.where(registered_models.c.name.like(name_like))
     if names is not None:
@@ -118,8 +123,14 @@ def insert_version(conn: Connection, row: Mapping[str, object]) -> None:
     conn.execute(insert(model_versions).values(**row))
 
 
-def version_rows(conn: Connection, model_id: int, version: int | None = None) -> list[Row[Any]]:
-    query = select(model_versions).where(model_versions.c.model_id == model_id)
+def version_rows(
+    conn: Connection,
+    model_id: int,
+    version: int | None = None,
+    *,
+    conditions: Sequence[ColumnElement[bool]] = (),
+) -> list[Row[Any]]:
+    query = select(model_versions).where(model_versions.c.model_id == model_id, *conditions)
     if version is not None:
         query = query.where(model_versions.c.version == version)
     return list(conn.execute(query.order_by(model_versions.c.version)))

@@ -36,6 +36,7 @@ from tether.registry.schemas import (
     RegistryEvent,
     VersionAt,
     VersionCreate,
+    VersionListQuery,
     VersionUpdate,
 )
 from tether.registry.webhooks.schemas import (
@@ -108,7 +109,14 @@ _VERSIONS = (
         status=201,
         caller=ACTOR,
     ),
-    Endpoint("GET", "/models/{name}/versions", "list_versions", on_model("READ", MODEL), list[ModelVersion]),
+    Endpoint(
+        "GET",
+        "/models/{name}/versions",
+        "list_versions",
+        on_model("READ", MODEL),
+        list[ModelVersion],
+        query=VersionListQuery,
+    ),
     Endpoint("GET", VERSION, "get_version", on_model("READ", MODEL), ModelVersion),
     Endpoint("PATCH", VERSION, "update_version", on_model("EDIT", MODEL), ModelVersion, body=VersionUpdate),
     Endpoint("DELETE", VERSION, "delete_version", on_model("EDIT", MODEL), caller=ACTOR),

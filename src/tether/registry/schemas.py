@@ -129,6 +129,13 @@ class ModelListQuery(QueryModel):
     """A LIKE pattern over names (``churn%``); case-sensitive."""
     max_results: int = 1000
     page_token: str | None = None
+    filter: str = ""
+    """A filter in the run-search grammar over the model's attributes and tags (see docs/models.md)."""
+
+
+class VersionListQuery(QueryModel):
+    filter: str = ""
+    """A filter in the run-search grammar over the version's attributes and tags (see docs/models.md)."""
 
 
 class HistoryQuery(QueryModel):

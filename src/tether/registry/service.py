@@ -26,7 +26,7 @@ from tether.lineage.service import LineageService
 from tether.models.manifest import MANIFEST_NAME, Manifest
 from tether.paging import decode_token, encode_token, query_fingerprint
 from tether.refs import ModelVersionRef, RunRef, check_name
-from tether.registry import queries, rows
+from tether.registry import queries, rows, search
 from tether.registry.aliases import Aliases
 from tether.registry.events import record_event
 from tether.registry.limits import check_description, check_version, checked_tags, source_parts
@@ -100,18 +100,21 @@ class RegistryService(Aliases, Webhooks):
         name_like: str | None = None,
         max_results: int = 1000,
         page_token: str | None = None,
+        filter: str = "",
         *,
         among: Sequence[str] | None = None,
     ) -> Page[RegisteredModel]:
-        """Registered models in name order; ``name_like`` is a LIKE pattern, ``among`` the readable names."""
+        """Registered models in name order; ``name_like`` is a LIKE pattern, ``filter`` a search filter
+        over attributes and tags (``tags.team = 'growth'``), ``among`` the readable names."""
         if not isinstance(max_results, int) or not 1 <= max_results <= limits.MAX_PAGE_SIZE:
             raise InvalidInput(
                 f"max_results must be between 1 and {limits.MAX_PAGE_SIZE}, got {max_results!r}"
             )
-        fingerprint = query_fingerprint("models", name_like, among)
+        conditions = search.model_conditions(filter)
+        fingerprint = query_fingerprint("models", name_like, filter, among)
         offset = decode_token(page_token, fingerprint)
         with self.db.read() as conn:
-            found = queries.list_models(conn, name_like, among, offset, max_results + 1)
+            found = queries.list_models(conn, name_like, among, conditions, offset, max_results + 1)
             items = rows.models_of(conn, found[:max_results])
         more = len(found) > max_results
         return Page(
@@ -214,11 +217,14 @@ class RegistryService(Aliases, Webhooks):
             model = rows.model_row(conn, name)
             return rows.versions_of(conn, model, [rows.version_row(conn, model, version)])[0]
 
-    def list_versions(self, name: str) -> list[ModelVersion]:
-        """Every version of a model, oldest first."""
+    def list_versions(self, name: str, filter: str = "") -> list[ModelVersion]:
+        """A model's versions, oldest first: every one, or those matching a search ``filter`` over their
+        attributes and tags (``flavor = 'sklearn' AND tags.stage = 'prod'``)."""
+        conditions = search.version_conditions(filter)
         with self.db.read() as conn:
             model = rows.model_row(conn, name)
-            return rows.versions_of(conn, model, queries.version_rows(conn, model.model_id))
+            found = queries.version_rows(conn, model.model_id, conditions=conditions)
+            return rows.versions_of(conn, model, found)
 
     def update_version(self, name: str, version: int, description: str) -> ModelVersion:
         check_version(version)

@@ -9,6 +9,8 @@ Contracts:
   list ``c`` that ``parse_filter`` can produce. ``str()`` of a ``Clause`` or ``OrderKey`` is its
   canonical text.
 - ``parse_order_by(items)`` parses ``<entity>.<key> [ASC|DESC]`` items; an error points into the bad item.
+- ``parse_filter(text, vocabulary)`` parses a filter over something other than runs (the registry's
+  models and versions); ``compare(column, clause)`` is one clause as SQL, for such a caller's own tables.
 - ``search_query(...)`` builds a ``SearchQuery`` whose ``page(conn, offset, limit)`` returns run ids,
   computed entirely in the database. Its order is total (ties end on start_time DESC, run_id), so offset
   paging is deterministic; with a metric, param or tag as the first order key a page is read from that
@@ -20,13 +22,22 @@ Contracts:
 
 from __future__ import annotations
 
-from tether.tracking.search.grammar import Clause, OrderKey, format_filter, parse_filter, parse_order_by
-from tether.tracking.search.sql import SearchQuery, search_query
+from tether.tracking.search.grammar import (
+    Clause,
+    OrderKey,
+    Vocabulary,
+    format_filter,
+    parse_filter,
+    parse_order_by,
+)
+from tether.tracking.search.sql import SearchQuery, compare, search_query
 
 __all__ = [
     "Clause",
     "OrderKey",
     "SearchQuery",
+    "Vocabulary",
+    "compare",
     "format_filter",
     "parse_filter",
     "parse_order_by",

@@ -1,4 +1,7 @@
-"""The run-search filter and order-by grammar: text in, typed clauses out, and canonical text back.
+"""The search filter and order-by grammar: text in, typed clauses out, and canonical text back.
+
+Runs are its first subject; a ``Vocabulary`` says what else a filter may name, so the registry searches
+models and versions with the same language and the same errors.
 
 Hand-written rather than built on a SQL parser because the language is tiny (AND-joined comparisons)
 and every error has to name the offending token and its column, which generic parsers do not give.
@@ -8,8 +11,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Literal, NoReturn, TypeAlias
 
 from tether.errors import InvalidFilter
@@ -34,6 +37,33 @@ STRING_ATTRIBUTES = ("run_id", "run_name", "status", "user_id", "parent_run_id")
 NULLABLE_ATTRIBUTES = ("end_time", "parent_run_id")
 ATTRIBUTE_ALIASES = {"created": "start_time", "Created": "start_time", "run name": "run_name"}
 
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What a filter over one kind of object may name: its entities and its attributes by type."""
+
+    example: str
+    """What an error says a key looks like."""
+    entities: tuple[Entity, ...]
+    numeric: tuple[str, ...]
+    strings: tuple[str, ...]
+    nullable: tuple[str, ...] = ()
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    """Other spellings of attributes (``created`` for ``start_time``)."""
+    suggested: tuple[str, ...] = ()
+    """Other spellings that an unknown-attribute error lists."""
+
+
+RUNS = Vocabulary(
+    "a key such as metrics.loss, params.lr, tags.team or attributes.status",
+    ("metric", "param", "tag", "attribute"),
+    NUMERIC_ATTRIBUTES,
+    STRING_ATTRIBUTES,
+    NULLABLE_ATTRIBUTES,
+    ATTRIBUTE_ALIASES,
+    ("created",),
+)
+
 NUMERIC_COMPARATORS: tuple[Comparator, ...] = ("=", "!=", "<", "<=", ">", ">=")
 STRING_COMPARATORS: tuple[Comparator, ...] = ("=", "!=", "LIKE", "ILIKE", "IN", "NOT IN")
 NULL_COMPARATORS: tuple[Comparator, ...] = ("IS NULL", "IS NOT NULL")
@@ -41,7 +71,6 @@ _OPERATORS: dict[str, Comparator] = {comparator: comparator for comparator in NU
 _COMPARATOR_WORDS: dict[str, Comparator] = {"LIKE": "LIKE", "ILIKE": "ILIKE", "IN": "IN"}
 _PUNCTUATION: dict[str, Literal["(", ")", ","]] = {"(": "(", ")": ")", ",": ","}
 _EXPECTED_COMPARATOR = "a comparator (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN)"
-_EXPECTED_KEY = "a key such as metrics.loss, params.lr, tags.team or attributes.status"
 
 KEY_PATTERN = re.compile(r"[A-Za-z0-9_.:/-]+")
 """An unquoted key; anything else must be back-quoted or double-quoted."""
@@ -81,9 +110,9 @@ class OrderKey:
         return f"{format_key(self.entity, self.key)} {'ASC' if self.ascending else 'DESC'}"
 
 
-def parse_filter(text: str) -> list[Clause]:
-    """Parse ``<clause> [AND <clause>]...``; an empty or blank filter means "every run"."""
-    parser = _Parser(text, "filter")
+def parse_filter(text: str, vocabulary: Vocabulary = RUNS) -> list[Clause]:
+    """Parse ``<clause> [AND <clause>]...``; an empty or blank filter means "every run" (or model …)."""
+    parser = _Parser(text, "filter", vocabulary)
     if parser.peek().kind == "end":
         return []
     clauses = [parser.clause()]
@@ -116,18 +145,18 @@ def format_key(entity: Entity, key: str) -> str:
     return f"{prefix}.{_quote(key, '`')}"
 
 
-def allowed_comparators(entity: Entity, key: str) -> tuple[Comparator, ...]:
+def allowed_comparators(entity: Entity, key: str, vocabulary: Vocabulary = RUNS) -> tuple[Comparator, ...]:
     """What may compare with this entity's key; numbers compare by size, strings by text."""
     if entity == "metric":
         return NUMERIC_COMPARATORS
     if entity in ("param", "tag"):
         return STRING_COMPARATORS + NULL_COMPARATORS
-    base = NUMERIC_COMPARATORS if key in NUMERIC_ATTRIBUTES else STRING_COMPARATORS
-    return base + NULL_COMPARATORS if key in NULLABLE_ATTRIBUTES else base
+    base = NUMERIC_COMPARATORS if key in vocabulary.numeric else STRING_COMPARATORS
+    return base + NULL_COMPARATORS if key in vocabulary.nullable else base
 
 
-def is_numeric(entity: Entity, key: str) -> bool:
-    return entity == "metric" or (entity == "attribute" and key in NUMERIC_ATTRIBUTES)
+def is_numeric(entity: Entity, key: str, vocabulary: Vocabulary = RUNS) -> bool:
+    return entity == "metric" or (entity == "attribute" and key in vocabulary.numeric)
 
 
 def has_dangling_escape(pattern: str) -> bool:
@@ -241,9 +270,10 @@ def _read_quoted(text: str, start: int, what: str) -> tuple[str, int]:
 class _Parser:
     """Recursive descent over one filter or one order_by item, with one token of lookahead."""
 
-    def __init__(self, text: str, what: str) -> None:
+    def __init__(self, text: str, what: str, vocabulary: Vocabulary = RUNS) -> None:
         self.text = text
         self.what = what
+        self.vocabulary = vocabulary
         self.label = "" if what == "filter" else f"{what}: "
         forbidden = _FORBIDDEN.search(text)
         if forbidden:
@@ -282,7 +312,7 @@ class _Parser:
         entity, key = self.key()
         token = self.peek()
         comparator = self.comparator()
-        allowed = allowed_comparators(entity, key)
+        allowed = allowed_comparators(entity, key, self.vocabulary)
         if comparator not in allowed:
             self.reject(
                 token,
@@ -300,29 +330,38 @@ class _Parser:
             if not dot:
                 prefix, key = None, token.text
             if key and not KEY_PATTERN.fullmatch(key):
-                self.fail(token, _EXPECTED_KEY)
+                self.fail(token, self.vocabulary.example)
         else:
-            self.fail(token, _EXPECTED_KEY)
+            self.fail(token, self.vocabulary.example)
         if not key:
             self.reject(token, f"empty key in '{token.text}' at column {token.position + 1}")
         if prefix is None:
             return "attribute", self.attribute(token, key)
         entity = ENTITY_PREFIXES.get(prefix.lower())
-        if entity is None:
+        if entity is None or entity not in self.vocabulary.entities:
+            known = [f"{CANONICAL_PREFIX[e]}." for e in self.vocabulary.entities]
+            expected = (
+                f"one of {', '.join(known[:-1])} or {known[-1]}" if len(known) > 2 else " or ".join(known)
+            )
             self.reject(
-                token,
-                f"unknown entity '{prefix}' at column {token.position + 1}: "
-                "expected one of metrics., params., tags. or attributes.",
+                token, f"unknown entity '{prefix}' at column {token.position + 1}: expected {expected}"
             )
         return entity, self.attribute(token, key) if entity == "attribute" else key
 
     def attribute(self, token: _Token, key: str) -> str:
-        name = ATTRIBUTE_ALIASES.get(key, key)
-        if name in NUMERIC_ATTRIBUTES or name in STRING_ATTRIBUTES:
+        words = self.vocabulary
+        name = words.aliases.get(key, key)
+        if name in words.numeric or name in words.strings:
             return name
-        valid = ", ".join((*STRING_ATTRIBUTES, *NUMERIC_ATTRIBUTES, "created"))
+        valid = ", ".join((*words.strings, *words.numeric, *words.suggested))
         bare = token.prefix is None and "." not in token.text
-        hint = f" (metrics, params and tags need a prefix, as in metrics.{key})" if bare else ""
+        prefixed = [CANONICAL_PREFIX[e] for e in words.entities if e != "attribute"]
+        needs = (
+            f"{', '.join(prefixed[:-1])} and {prefixed[-1]} need"
+            if len(prefixed) > 1
+            else f"{prefixed[0]} needs"
+        )
+        hint = f" ({needs} a prefix, as in {prefixed[0]}.{key})" if bare else ""
         self.reject(
             token, f"unknown attribute '{key}' at column {token.position + 1}: expected one of {valid}{hint}"
         )
@@ -355,7 +394,7 @@ class _Parser:
             return None
         if comparator in ("IN", "NOT IN"):
             return self.string_list()
-        if is_numeric(entity, key):
+        if is_numeric(entity, key, self.vocabulary):
             return self.number(entity, key)
         token = self.advance()
         if token.kind != "string":

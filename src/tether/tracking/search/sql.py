@@ -121,7 +121,7 @@ def _filter(statement: Select[Any], clause: Clause, index: int) -> Select[Any]:
     from a selective (key, value) index instead of probing every run.
     """
     if clause.entity == "attribute":
-        return statement.where(_compare(_ATTRIBUTE_COLUMNS[clause.key], clause))
+        return statement.where(compare(_ATTRIBUTE_COLUMNS[clause.key], clause))
     table = _TABLES[clause.entity].alias(f"filter_{index}")
     has_key = and_(table.c.run_id == runs.c.run_id, table.c.key == clause.key)
     if clause.comparator == "IS NULL":
@@ -129,10 +129,11 @@ def _filter(statement: Select[Any], clause: Clause, index: int) -> Select[Any]:
     if clause.comparator == "IS NOT NULL":
         return statement.where(exists().where(has_key))
     # A missing key (and a NaN metric, stored NULL) fails every comparison, != included.
-    return statement.join(table, and_(has_key, _compare(table.c.value, clause)))
+    return statement.join(table, and_(has_key, compare(table.c.value, clause)))
 
 
-def _compare(column: ColumnElement[Any], clause: Clause) -> ColumnElement[bool]:
+def compare(column: ColumnElement[Any], clause: Clause) -> ColumnElement[bool]:
+    """``column`` compared as ``clause`` says, with the same semantics (case-sensitive LIKE) everywhere."""
     value: Any = clause.value
     if isinstance(value, float) and clause.entity == "attribute":
         value = _time_literal(value)
