@@ -73,8 +73,10 @@ def test_refusals_are_one_line_with_the_right_exit_code(cli: Cli) -> None:
     assert bad_version.exit_code == 2
     no_alias = cli("models", "promote", "churn", "1")
     assert no_alias.exit_code == 2 and "--alias" in no_alias.stderr
-    bad_source = cli("models", "register", "churn", "s3://bucket/model")
-    assert bad_source.exit_code == 1 and "runs:/<run id>/<path>" in bad_source.stderr
+    bad_source = cli("models", "register", "churn", "nosuchscheme://bucket/model")
+    assert bad_source.exit_code == 1 and "cannot read nosuchscheme://bucket/model" in bad_source.stderr
+    not_a_package = cli("models", "register", "churn", "runs:/0123456789abcdef0123456789abcdef")
+    assert not_a_package.exit_code == 1 and "runs:/<run id>/<path>" in not_a_package.stderr
 
 
 def test_ls_and_versions_take_a_search_filter(cli: Cli, packaged: tuple[str, str]) -> None:

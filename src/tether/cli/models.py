@@ -170,26 +170,44 @@ def create(
 
 @app.command(
     "register",
-    epilog="\b\nExample:\n  tether models register churn runs:/3f2a…/model",
+    epilog="""\b
+Examples:
+  tether models register churn runs:/3f2a…/model
+  tether models register churn-prod models:/churn@champion
+  tether models register churn ./exported/churn-model
+  tether models register churn s3://models/churn/2026-12-01
+""",
 )
 def register(
     name: Name,
     source: Annotated[
         str,
-        typer.Argument(metavar="SOURCE", help="The package: runs:/<run id>/<path>.", show_default=False),
+        typer.Argument(
+            metavar="SOURCE",
+            help="runs:/<run id>/<path>, models:/<name>/<version> or @<alias>, a package folder, or a URL.",
+            show_default=False,
+        ),
     ],
     description: Annotated[
         str, typer.Option("--description", metavar="TEXT", help="About this version.")
     ] = "",
     as_json: Json = False,
 ) -> None:
-    """Make a new version of NAME from a model package logged to a run."""
+    """Make a new version of NAME (registering the name if need be) from a model package.
+
+    A package folder or URL is checked against its manifest and stored as the artifacts of a new run, so
+    the version keeps its own copy.
+    """
+    from tether.sdk.models import register_model
+
     with connected() as backend:
-        made = backend.registry.create_version(name, source, description, actor=_actor())
+        made = register_model(backend, source, name)
+        if description:
+            made = backend.registry.update_version(name, made.version, description)
     if as_json:
         output.print_json(_version_json(made))
         return
-    output.done(f"{name} version {made.version} from {source}")
+    output.done(f"{name} version {made.version} from {made.source}")
 
 
 @app.command(

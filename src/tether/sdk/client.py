@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from tether.models.package import Model
     from tether.models.signatures import ModelInput
     from tether.monitoring.schemas import StoredReport
+    from tether.registry.schemas import ModelVersion
     from tether.sdk.models import ModelInfo
     from tether.tracking.schemas import Experiment, Metric, Run
 
@@ -198,6 +199,16 @@ class Client:
         return models.log_model(
             self.backend, run_id, model, name, input_example, flavor, registered_model_name, options
         )
+
+    def register_model(
+        self, source: str | os.PathLike[str], name: str, *, run_id: str | None = None
+    ) -> ModelVersion:
+        """A new version of ``name`` (created if need be) from a ``runs:/`` or ``models:/`` URI, a package
+        folder or a package at a URL; a package from elsewhere is stored with run ``run_id`` (or a new
+        run)."""
+        from tether.sdk import models
+
+        return models.register_model(self.backend, source, name, run_id=run_id)
 
     def load_model(self, uri: str, *, allow_pickle: bool = False, device: str | None = None) -> Model:
         """The model at ``runs:/…``, ``models:/<name>/<version>``, ``models:/<name>@<alias>`` or in a

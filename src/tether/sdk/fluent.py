@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tether.sdk import artifacts
-from tether.sdk.runs import lifecycle, require_run
+from tether.sdk.runs import active_run, lifecycle, require_run
 from tether.sdk.state import backend, flush, state, tracking
 from tether.types import ViewType
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from tether.models.package import Model
     from tether.models.signatures import ModelInput
     from tether.monitoring.schemas import StoredReport
-    from tether.registry.schemas import AliasInfo
+    from tether.registry.schemas import AliasInfo, ModelVersion
     from tether.sdk.models import ModelInfo
     from tether.tracking.schemas import Run
 
@@ -121,6 +121,16 @@ def load_model(uri: str, *, allow_pickle: bool = False, device: str | None = Non
     from tether.sdk import models
 
     return models.load_model(backend(), uri, allow_pickle=allow_pickle, device=device)
+
+
+def register_model(source: str | os.PathLike[str], name: str) -> ModelVersion:
+    """A new version of ``name`` (created if need be) from a ``runs:/`` or ``models:/`` URI, a package
+    folder or a package at a URL; a package from elsewhere is stored with the active run, if any, or a new
+    run of its own."""
+    from tether.sdk import models
+
+    active = active_run()
+    return models.register_model(backend(), source, name, run_id=None if active is None else active.run_id)
 
 
 def set_alias(name: str, alias: str, version: int, *, require: str = "") -> AliasInfo:

@@ -9,12 +9,14 @@ a version of a registered model that points at those artifacts; ``models:/<name>
 from __future__ import annotations
 
 import contextlib
+import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tether.errors import AlreadyExists, InvalidInput
+from tether.models import manifest as manifest_file
 from tether.models.package import Model, load_package, save_package
 from tether.models.signatures import ModelInput, Signature
 from tether.refs import ModelAliasRef, ModelVersionRef, Ref, RunRef
@@ -23,9 +25,12 @@ from tether.sdk import artifacts, context
 
 if TYPE_CHECKING:
     from tether.client.backend import Backend
+    from tether.registry.schemas import ModelVersion
 
 RUNS_SCHEME = "runs:/"
 MODELS_SCHEME = "models:/"
+REGISTERED_FROM_TAG = "tether.registered_from"
+"""On the run that ``register_model`` makes for a package from elsewhere: where the package came from."""
 
 
 class ModelInfo(ReadModel):
@@ -77,6 +82,67 @@ def log_model(
         registered_model_name=registered_model_name,
         version=version,
     )
+
+
+def register_model(
+    backend: Backend, source: str | os.PathLike[str], name: str, *, run_id: str | None = None
+) -> ModelVersion:
+    """A new version of registered model ``name`` (created if need be) from ``source``: a ``runs:/`` or
+    ``models:/`` URI, a package folder, or a package at an fsspec URL (``s3://…``, ``file://…``).
+
+    A package from elsewhere is checked against its manifest, then stored as the artifacts of run
+    ``run_id`` (by default a new run in the default experiment, tagged with where it came from), so every
+    version has a stored copy that cannot change under it and a run that it came from.
+    """
+    text = os.fspath(source)
+    if text.startswith(MODELS_SCHEME):
+        text = source_of(backend, text)
+    if not text.startswith(RUNS_SCHEME):
+        text = _store_package(backend, text, name, run_id)
+    return backend.registry.get_version(name, register(backend, name, text))
+
+
+def _store_package(backend: Backend, source: str, name: str, run_id: str | None) -> str:
+    """Fetch, verify and store the package at ``source`` as a run's artifacts; returns its ``runs:/`` URI."""
+    tracking = backend.tracking
+    with tempfile.TemporaryDirectory(prefix="tether-model-") as scratch:
+        folder = _fetched(source, Path(scratch) / "package")
+        manifest_file.verify(folder, manifest_file.read(folder))
+        if run_id is None:
+            run_id = tracking.create_run(
+                "0",
+                run_name=f"register {name}",
+                tags={REGISTERED_FROM_TAG: source[:5000]},
+                user_id=context.current_user(),
+            ).run_id
+            artifacts.upload_dir(tracking, run_id, folder, "model")
+            tracking.update_run(run_id, status="FINISHED")
+        else:
+            artifacts.upload_dir(tracking, run_id, folder, "model")
+    return f"{RUNS_SCHEME}{run_id}/model"
+
+
+def _fetched(source: str, into: Path) -> Path:
+    """The package folder at ``source``: a local folder as it is, anything else copied by fsspec."""
+    if "://" not in source:
+        folder = Path(source).expanduser()
+        if not folder.is_dir():
+            raise InvalidInput(
+                f"{source!r} is neither a model URI (runs:/…, models:/…), a package folder nor a URL"
+            )
+        return folder
+    import fsspec
+
+    try:
+        filesystem, path = fsspec.core.url_to_fs(source)
+        is_folder = filesystem.isdir(path)
+        if is_folder:
+            filesystem.get(path.rstrip("/") + "/", str(into), recursive=True)
+    except Exception as error:  # each filesystem has its own errors (OSError, botocore's, gcsfs's …)
+        raise InvalidInput(f"cannot read {source}: {error}") from None
+    if not is_folder:
+        raise InvalidInput(f"{source} is not a folder; a model package is a folder with a manifest")
+    return into
 
 
 def register(backend: Backend, name: str, source: str) -> int:
