@@ -1,5 +1,5 @@
 /** The header's jump box: type an experiment name, a run name or a run id prefix; Ctrl/⌘+K focuses it. */
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { useNavigate } from 'react-router'
 
 import { useExperiments } from '../experiments/api'
@@ -29,7 +29,9 @@ export function GlobalSearch() {
     [experiments, query, filter, runs.data],
   )
 
-  useEffect(() => {
+  // A layout effect, not a passive one: the shortcut must work from the first painted frame, and passive
+  // effects run only after paint, leaving a moment where the box is on screen but deaf to Ctrl/⌘+K.
+  useLayoutEffect(() => {
     const onKey = (event: globalThis.KeyboardEvent) => {
       if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
         event.preventDefault()
