@@ -349,3 +349,33 @@ def test_a_deleted_webhook_takes_its_pending_deliveries_with_it(backend: LocalBa
         finally:
             sender.stop()
         assert receiver.received == []
+
+
+def test_a_delivery_that_breaks_the_sender_is_recorded_and_the_others_still_go(backend: LocalBackend) -> None:
+    """A resolver answer that is no address at all must not leave the row leased or stop the batch."""
+    clock = Clock()
+    with receiving() as receiver:
+        backend.registry.clock = clock
+        port = receiver.url.split(":")[2].split("/")[0]
+        odd = backend.registry.create_webhook(f"http://odd.example.com:{port}/hook", allow_private=True)
+        backend.registry.ping_webhook(odd.webhook_id)
+        good_id = made_hook(backend, receiver.url, clock)
+
+        def resolver(host: str, port: int) -> list[str]:
+            return ["not an address"] if host == "odd.example.com" else ["127.0.0.1"]
+
+        sender = WebhookSender(
+            backend.services.db, DeliveryPolicy(max_attempts=2, first_retry_s=1), clock=clock, resolver=resolver
+        )
+        try:
+            assert sender.run_once() == 2
+            broken = only_delivery(backend, odd.webhook_id)
+            assert (broken.status, broken.attempts) == ("pending", 1)
+            assert broken.last_error is not None and broken.last_error.startswith("unexpected ValueError")
+            clock.advance(1)
+            assert sender.run_once() == 1
+        finally:
+            sender.stop()
+        assert len(receiver.received) == 1
+    assert only_delivery(backend, good_id).status == "delivered"
+    assert only_delivery(backend, odd.webhook_id).status == "failed"

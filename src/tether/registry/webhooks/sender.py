@@ -144,7 +144,11 @@ class WebhookSender:
             queries.prune(conn, now - self.policy.keep_days * 86_400_000)
 
     def _attempt(self, row: Row[Any]) -> None:
-        outcome = self._send(row)
+        try:
+            outcome = self._send(row)
+        except Exception as error:  # a row that breaks the sender is logged as an attempt, not retried forever
+            log.exception("webhook delivery %s to %s broke the sender", row.delivery_id, row.url)
+            outcome = Outcome(delivered=False, retry=True, error=f"unexpected {type(error).__name__}: {error}")
         attempts = row.attempts + 1
         now = self.clock()
         values: dict[str, object] = {
