@@ -365,7 +365,10 @@ def test_a_delivery_that_breaks_the_sender_is_recorded_and_the_others_still_go(b
             return ["not an address"] if host == "odd.example.com" else ["127.0.0.1"]
 
         sender = WebhookSender(
-            backend.services.db, DeliveryPolicy(max_attempts=2, first_retry_s=1), clock=clock, resolver=resolver
+            backend.services.db,
+            DeliveryPolicy(max_attempts=2, first_retry_s=1),
+            clock=clock,
+            resolver=resolver,
         )
         try:
             assert sender.run_once() == 2

@@ -146,9 +146,12 @@ class WebhookSender:
     def _attempt(self, row: Row[Any]) -> None:
         try:
             outcome = self._send(row)
-        except Exception as error:  # a row that breaks the sender is logged as an attempt, not retried forever
+        except Exception as error:
+            # A row that breaks the sender is logged as an attempt, not retried forever.
             log.exception("webhook delivery %s to %s broke the sender", row.delivery_id, row.url)
-            outcome = Outcome(delivered=False, retry=True, error=f"unexpected {type(error).__name__}: {error}")
+            outcome = Outcome(
+                delivered=False, retry=True, error=f"unexpected {type(error).__name__}: {error}"
+            )
         attempts = row.attempts + 1
         now = self.clock()
         values: dict[str, object] = {
