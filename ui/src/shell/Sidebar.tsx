@@ -25,6 +25,9 @@ export function Sidebar() {
         <Logo /> tether
       </Link>
       <div className={styles.sectionHead}>
+        <Link to="/models">Models</Link>
+      </div>
+      <div className={styles.sectionHead}>
         <Link to="/">Experiments</Link>
         {experiments.data && <span>{formatCount(experiments.data.length)}</span>}
       </div>
