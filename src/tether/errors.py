@@ -26,6 +26,12 @@ class TetherError(Exception):
         return f"{type(self).__name__}({self.message!r})"
 
 
+class DeprecatedModelWarning(UserWarning):
+    """A model version marked ``deprecated`` (or ``archived``) in the registry was loaded: it works, but
+    its owners want it replaced. ``warnings.filterwarnings("ignore", category=DeprecatedModelWarning)``
+    hides it."""
+
+
 # --- the caller asked for something that is not there -------------------------------------------------
 
 

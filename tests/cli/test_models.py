@@ -92,3 +92,25 @@ def test_ls_and_versions_take_a_search_filter(cli: Cli, packaged: tuple[str, str
     assert [v["version"] for v in versions] == [2]
     bad = cli("models", "ls", "--filter", "metrics.auc > 1")
     assert bad.exit_code == 1 and "unknown entity 'metrics'" in bad.stderr
+
+
+def test_set_status_marks_versions_and_refuses_to_archive_a_promoted_one(
+    cli: Cli, packaged: tuple[str, str]
+) -> None:
+    _, source = packaged
+    name = unique("churn")
+    cli("models", "register", name, source)
+    cli("models", "register", name, source)
+    deprecated = cli("models", "set-status", name, "1", "deprecated")
+    assert deprecated.exit_code == 0, deprecated.stderr
+    assert f"{name} version 1 is now deprecated" in deprecated.stdout
+    versions = cli.json("models", "versions", name)["versions"]
+    assert [v["status"] for v in versions] == ["deprecated", "ready"]
+    assert "deprecated" in cli("models", "versions", name).stdout
+    cli("models", "promote", name, "2", "--alias", "champion")
+    refused = cli("models", "set-status", name, "2", "archived")
+    assert refused.exit_code == 1 and refused.stderr.count("\n") == 1
+    assert "alias(es) champion point at it" in refused.stderr
+    unknown = cli("models", "set-status", name, "2", "retired")
+    assert unknown.exit_code == 2 and "retired" in unknown.stderr
+    assert "marked version 1 deprecated (it was ready)" in cli("models", "history", name).stdout

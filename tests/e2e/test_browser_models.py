@@ -13,14 +13,14 @@ import pytest
 from playwright.sync_api import Page, expect
 from sklearn.linear_model import LogisticRegression
 from tests.e2e.conftest import DemoServer, screenshot
-from tests.e2e.demo import CHURN
 
 import tether as tt
 from tether.client.remote import RemoteBackend
 
 pytestmark = pytest.mark.e2e
 
-MODEL = "churn-classifier"
+MODEL = "churn-scorer"
+EXPERIMENT = "churn-model-training"  # its own, so the demo experiments keep their run counts
 RUN_NAME = "churn-model-fit"
 
 
@@ -32,12 +32,13 @@ class Registered:
 
 @pytest.fixture(scope="module")
 def registered(demo_server: DemoServer) -> Registered:
-    """Two versions of one model from one run, with a description and an alias moved between them."""
+    """Two versions of one model from one run, with a description, an alias moved between them, and the
+    first version deprecated."""
     generator = np.random.default_rng(5)
     frame = pd.DataFrame({"tenure": generator.normal(size=60), "plan": generator.integers(0, 3, 60)})
     target = (frame["tenure"] > 0).astype(int)
     with tt.Client(backend=RemoteBackend(demo_server.url)) as client:
-        experiment_id = demo_server.demo.experiments[CHURN]
+        experiment_id = client.create_experiment(EXPERIMENT)
         run = client.create_run(experiment_id=experiment_id, run_name=RUN_NAME)
         for c in (0.5, 2.0):
             model = LogisticRegression(C=c).fit(frame, target)
@@ -48,6 +49,7 @@ def registered(demo_server: DemoServer) -> Registered:
         client.registry.set_alias(MODEL, "champion", 1)
         client.registry.set_alias(MODEL, "champion", 2)
         client.registry.protect_alias(MODEL, "champion")
+        client.registry.update_version(MODEL, 1, status="deprecated")
     return Registered(run.run_id, experiment_id)
 
 
@@ -60,7 +62,7 @@ def test_the_models_list_leads_to_a_model_with_its_versions_and_alias_history(
     models = page.get_by_role("table", name="Registered models")
     row = models.get_by_role("row").filter(has_text=MODEL)
     expect(row).to_contain_text("champion → 2")
-    row.get_by_role("link", name=MODEL).click()
+    row.get_by_role("link", name=MODEL, exact=True).click()
 
     expect(page).to_have_url(re.compile(f"/models/{MODEL}$"))
     expect(page.get_by_role("heading", name=MODEL, level=1)).to_be_visible()
@@ -71,6 +73,8 @@ def test_the_models_list_leads_to_a_model_with_its_versions_and_alias_history(
     expect(rows).to_have_count(3)  # the header and two versions, newest first
     expect(rows.nth(1)).to_contain_text("version 2")
     expect(rows.nth(1)).to_contain_text("@champion")
+    expect(rows.nth(1)).to_contain_text("ready")
+    expect(rows.nth(2)).to_contain_text("deprecated")
     expect(rows.nth(2).get_by_role("link", name=RUN_NAME)).to_be_visible()
     timeline = page.get_by_role("list", name="Alias timeline").get_by_role("listitem")
     expect(timeline).to_have_count(3)
@@ -89,6 +93,7 @@ def test_a_version_page_shows_its_signature_requirements_files_and_lineage(
     facts = page.get_by_role("definition")
     expect(facts.filter(has_text=f"models:/{MODEL}/1")).to_be_visible()
     expect(facts.filter(has_text="sklearn")).to_be_visible()
+    expect(facts.filter(has_text="deprecated")).to_be_visible()
 
     inputs = page.get_by_role("table", name="Inputs")
     expect(inputs.get_by_role("row")).to_have_count(3)
@@ -115,5 +120,5 @@ def test_unknown_models_and_versions_say_what_is_missing(
     expect(page.get_by_text(f"{MODEL} has no version 9")).to_be_visible()
     page.goto(f"{demo_server.url}/models/{MODEL}/versions/first")
     expect(page.get_by_text(f"{MODEL} has no version first")).to_be_visible()
-    page.get_by_role("link", name=MODEL).click()
+    page.get_by_role("link", name=MODEL, exact=True).click()
     expect(page).to_have_url(re.compile(f"/models/{MODEL}$"))

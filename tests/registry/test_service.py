@@ -262,7 +262,9 @@ def test_a_bad_model_filter_says_what_is_wrong(fluent_client: tt.Client, text: s
 def test_a_bad_version_filter_says_what_is_wrong(fluent_client: tt.Client) -> None:
     name = unique("filtered")
     fluent_client.registry.create_model(name)
-    with pytest.raises(InvalidFilter, match=r"unknown attribute 'name'.*expected one of flavor, source"):
+    with pytest.raises(
+        InvalidFilter, match=r"unknown attribute 'name'.*expected one of status, flavor, source"
+    ):
         fluent_client.registry.list_versions(name, "name = 'x'")
     with pytest.raises(NotFound):
         fluent_client.registry.list_versions(unique("missing"), "version = 1")

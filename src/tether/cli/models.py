@@ -1,4 +1,5 @@
-"""``tether models``: the model registry from the shell: list, show, create, register, promote, history.
+"""``tether models``: the model registry from the shell: list, show, create, register, promote, set-status,
+history.
 
 Each command makes one registry call and renders it; the audit trail records the caller (on a server
 with authentication, the signed-in user; otherwise the local user name).
@@ -6,7 +7,7 @@ with authentication, the signed-in user; otherwise the local user name).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -27,6 +28,9 @@ Name = Annotated[str, typer.Argument(metavar="NAME", help="The registered model'
 Version = Annotated[
     int, typer.Argument(metavar="VERSION", min=1, help="A version number.", show_default=False)
 ]
+
+
+StatusArg = Literal["ready", "deprecated", "archived"]  # the registry's VersionStatus, without its import
 
 
 def _actor() -> str:
@@ -137,6 +141,7 @@ def versions(
     rows: list[list[output.Cell]] = [
         [
             str(v.version),
+            v.status,
             v.flavor,
             v.run_id or "-",
             ", ".join(v.aliases) or "-",
@@ -145,7 +150,7 @@ def versions(
         ]
         for v in found
     ]
-    headers = ["version", "flavor", "run", "aliases", "created", "by"]
+    headers = ["version", "status", "flavor", "run", "aliases", "created", "by"]
     output.print_table(headers, rows, no_wrap=["run", "created"], right=["version"])
 
 
@@ -242,6 +247,39 @@ def promote(
 
 
 @app.command(
+    "set-status",
+    epilog="""\b
+Examples:
+  tether models set-status churn 2 deprecated
+  tether models set-status churn 1 archived
+""",
+)
+def set_status(
+    name: Name,
+    version: Version,
+    status: Annotated[
+        StatusArg,
+        typer.Argument(
+            metavar="STATUS",
+            help="ready (in use), deprecated (loads with a warning) or archived (no alias may point at it).",
+            show_default=False,
+        ),
+    ],
+    as_json: Json = False,
+) -> None:
+    """Mark a version ready, deprecated or archived; the change is kept in the model's history.
+
+    Archiving is refused while an alias points at the version: move the alias first.
+    """
+    with connected() as backend:
+        changed = backend.registry.update_version(name, version, status=status, actor=_actor())
+    if as_json:
+        output.print_json(_version_json(changed))
+        return
+    output.done(f"{name} version {changed.version} is now {changed.status}")
+
+
+@app.command(
     "history",
     epilog="\b\nExamples:\n  tether models history churn\n  tether models history churn --alias champion",
 )
@@ -272,6 +310,8 @@ def _describe(event: RegistryEvent) -> str:
         return f"deleted {event.alias} (it pointed at version {event.from_version})"
     if event.kind in ("alias_protected", "alias_unprotected"):
         return f"{'protected' if event.kind == 'alias_protected' else 'unprotected'} {event.alias}"
+    if event.kind == "version_status_changed":
+        return f"marked version {event.version} {event.to_status} (it was {event.from_status})"
     if event.kind in ("version_created", "version_deleted"):
         return f"{event.kind.split('_')[1]} version {event.version}"
     return {"model_created": "created the model", "model_renamed": f"renamed it to {event.name}"}.get(

@@ -49,7 +49,11 @@ class Aliases:
             self._check_requirement(name, version, require)
         with self.db.write() as conn:
             model = rows.model_row(conn, name, lock=True)
-            rows.version_row(conn, model, version)
+            if rows.version_row(conn, model, version).status == "archived":
+                raise Conflict(
+                    f"version {version} of {name!r} is archived, so no alias may point at it; set its "
+                    "status to ready (or deprecated) first"
+                )
             current = queries.alias_row(conn, model.model_id, alias)
             if current is not None:
                 _check_protection(current, name, caller_level)

@@ -20,9 +20,11 @@ def record_event(
     version: int | None = None,
     alias: str | None = None,
     moved: tuple[int | None, int | None] = (None, None),
+    statuses: tuple[str | None, str | None] = (None, None),
 ) -> None:
     """Append an event in the caller's transaction, with a pending delivery for each webhook that wants
-    it (so both happen or neither does); ``moved`` is an alias's (from, to) versions."""
+    it (so both happen or neither does); ``moved`` is an alias's (from, to) versions, ``statuses`` a
+    version's (from, to) status."""
     event_id = queries.insert_event(
         conn,
         {
@@ -33,6 +35,8 @@ def record_event(
             "alias": alias,
             "from_version": moved[0],
             "to_version": moved[1],
+            "from_status": statuses[0],
+            "to_status": statuses[1],
             "actor": actor,
             "at": at,
         },

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import get_args
 
 from tether.errors import InvalidInput
+from tether.registry.schemas import VersionStatus
 from tether.tracking import limits
 
 RUNS_SCHEME = "runs:/"
@@ -28,6 +30,13 @@ def source_parts(source: object) -> tuple[str, str]:
 def check_version(version: object) -> None:
     if type(version) is not int or not 1 <= version < 10**9:
         raise InvalidInput(f"a model version is a whole number from 1, got {version!r}")
+
+
+def check_status(status: object) -> None:
+    if status not in get_args(VersionStatus):
+        raise InvalidInput(
+            f"a version's status is one of {', '.join(get_args(VersionStatus))}, got {status!r}"
+        )
 
 
 def check_description(description: object) -> None:

@@ -70,6 +70,7 @@ def versions_of(conn: Connection, model: Row[Any], found: Sequence[Row[Any]]) ->
             flavor=row.flavor,
             signature=Signature.model_validate(json.loads(row.signature)),
             description=row.description,
+            status=row.status,
             created_time=row.created_time,
             updated_time=row.updated_time,
             created_by=row.created_by,

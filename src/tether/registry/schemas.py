@@ -9,12 +9,17 @@ from pydantic import Field
 from tether.models.signatures import Signature
 from tether.schemas import Millis, QueryModel, ReadModel, WriteModel
 
+VersionStatus = Literal["ready", "deprecated", "archived"]
+"""ready: in use. deprecated: still loads, with a warning. archived: kept for the record and still
+loadable by number, but no alias may point at it."""
+
 EventKind = Literal[
     "model_created",
     "model_renamed",
     "model_deleted",
     "version_created",
     "version_deleted",
+    "version_status_changed",
     "alias_set",
     "alias_deleted",
     "alias_protected",
@@ -53,6 +58,7 @@ class ModelVersion(ReadModel):
     flavor: str
     signature: Signature
     description: str
+    status: VersionStatus = "ready"
     created_time: int
     updated_time: int
     created_by: str | None = None
@@ -70,6 +76,9 @@ class RegistryEvent(ReadModel):
     alias: str | None = None
     from_version: int | None = None
     to_version: int | None = None
+    from_status: VersionStatus | None = None
+    to_status: VersionStatus | None = None
+    """A status change's before and after (``version_status_changed``)."""
     actor: str | None = None
     at: int
 
@@ -98,7 +107,11 @@ class VersionCreate(WriteModel):
 
 
 class VersionUpdate(WriteModel):
-    description: str
+    description: str | None = None
+    status: VersionStatus | None = None
+    """Archiving is refused while an alias points at the version."""
+    actor: str | None = None
+    """Who to record in the audit trail; a server with authentication records the signed-in user."""
 
 
 class AliasWrite(WriteModel):

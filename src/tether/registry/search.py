@@ -21,10 +21,10 @@ MODELS = Vocabulary(
     nullable=("created_by",),
 )
 VERSIONS = Vocabulary(
-    "a key such as version, flavor, source, created_time or tags.stage",
+    "a key such as version, status, flavor, source, created_time or tags.stage",
     ("tag", "attribute"),
     numeric=("version", "created_time", "updated_time"),
-    strings=("flavor", "source", "description", "created_by"),
+    strings=("status", "flavor", "source", "description", "created_by"),
     nullable=("created_by",),
 )
 

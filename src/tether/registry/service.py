@@ -7,7 +7,9 @@ model's name, versions or aliases appends an immutable event (who, when, from, t
 transaction, which is what ``history`` and ``alias_at`` read. A version made from a run's package gets
 the lineage edge ``run:<id> -produced-> models:/<name>/<version>``; renaming a model moves its edges.
 A protected alias moves only for a caller holding MANAGE on the model (``caller_level``; None means no
-authentication is in force, as in the embedded store).
+authentication is in force, as in the embedded store). A version's status is ``ready`` when made; a
+``deprecated`` one still loads (with a warning) and an ``archived`` one loads by number only: no alias
+may point at it, so archiving waits until none does.
 """
 
 from __future__ import annotations
@@ -29,8 +31,14 @@ from tether.refs import ModelVersionRef, RunRef, check_name
 from tether.registry import queries, rows, search
 from tether.registry.aliases import Aliases
 from tether.registry.events import record_event
-from tether.registry.limits import check_description, check_version, checked_tags, source_parts
-from tether.registry.schemas import ModelVersion, RegisteredModel
+from tether.registry.limits import (
+    check_description,
+    check_status,
+    check_version,
+    checked_tags,
+    source_parts,
+)
+from tether.registry.schemas import ModelVersion, RegisteredModel, VersionStatus
 from tether.registry.webhooks.service import Webhooks
 from tether.schemas import Page
 from tether.storage.db import Database
@@ -197,6 +205,7 @@ class RegistryService(Aliases, Webhooks):
                     "source": source,
                     "description": description,
                     "flavor": manifest.flavor,
+                    "status": "ready",
                     "signature": manifest.signature.model_dump_json(),
                     "created_time": now,
                     "updated_time": now,
@@ -226,15 +235,45 @@ class RegistryService(Aliases, Webhooks):
             found = queries.version_rows(conn, model.model_id, conditions=conditions)
             return rows.versions_of(conn, model, found)
 
-    def update_version(self, name: str, version: int, description: str) -> ModelVersion:
+    def update_version(
+        self,
+        name: str,
+        version: int,
+        description: str | None = None,
+        status: VersionStatus | None = None,
+        *,
+        actor: str | None = None,
+    ) -> ModelVersion:
+        """Change a version's description and/or its status (``ready``, ``deprecated``, ``archived``).
+        Each status change is an audit event; archiving is refused while an alias points at the version,
+        so nothing resolves to a retired model."""
         check_version(version)
-        check_description(description)
+        if description is not None:
+            check_description(description)
+        if status is not None:
+            check_status(status)
         with self.db.write() as conn:
-            model = rows.model_row(conn, name)
-            rows.version_row(conn, model, version)
-            queries.update_version(
-                conn, model.model_id, version, description=description, updated_time=self.clock()
-            )
+            model = rows.model_row(conn, name, lock=True)
+            row = rows.version_row(conn, model, version)
+            now = self.clock()
+            values: dict[str, object] = {"updated_time": now}
+            if description is not None:
+                values["description"] = description
+            if status is not None and status != row.status:
+                if status == "archived":
+                    _refuse_while_pointed_at(conn, model, version, "archived")
+                values["status"] = status
+                record_event(
+                    conn,
+                    now,
+                    model.model_id,
+                    name,
+                    "version_status_changed",
+                    actor,
+                    version=version,
+                    statuses=(row.status, status),
+                )
+            queries.update_version(conn, model.model_id, version, **values)
         return self.get_version(name, version)
 
     def delete_version(self, name: str, version: int, *, actor: str | None = None) -> None:
@@ -243,16 +282,7 @@ class RegistryService(Aliases, Webhooks):
         with self.db.write() as conn:
             model = rows.model_row(conn, name, lock=True)
             rows.version_row(conn, model, version)
-            pointing = [
-                a.alias
-                for a in queries.aliases_of(conn, [model.model_id])[model.model_id]
-                if a.version == version
-            ]
-            if pointing:
-                raise Conflict(
-                    f"version {version} of {name!r} is what alias(es) {', '.join(pointing)} point at; "
-                    "move or delete them first"
-                )
+            _refuse_while_pointed_at(conn, model, version, "deleted")
             self.lineage.forget(ModelVersionRef(name, version), conn=conn)
             queries.delete_version(conn, model.model_id, version)
             record_event(conn, self.clock(), model.model_id, name, "version_deleted", actor, version=version)
@@ -301,3 +331,14 @@ class RegistryService(Aliases, Webhooks):
         for row in queries.version_rows(conn, model.model_id):
             old, new = ModelVersionRef(model.name, row.version), ModelVersionRef(new_name, row.version)
             self.lineage.rename(old, new, conn=conn)
+
+
+def _refuse_while_pointed_at(conn: Connection, model: Row[Any], version: int, becoming: str) -> None:
+    pointing = [
+        a.alias for a in queries.aliases_of(conn, [model.model_id])[model.model_id] if a.version == version
+    ]
+    if pointing:
+        raise Conflict(
+            f"version {version} of {model.name!r} cannot be {becoming}: alias(es) {', '.join(pointing)} "
+            "point at it; move or delete them first"
+        )

@@ -11,11 +11,12 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tether.errors import AlreadyExists, InvalidInput
+from tether.errors import AlreadyExists, DeprecatedModelWarning, InvalidInput
 from tether.models import manifest as manifest_file
 from tether.models.package import Model, load_package, save_package
 from tether.models.signatures import ModelInput, Signature
@@ -158,7 +159,14 @@ def load_model(backend: Backend, uri: str, *, allow_pickle: bool = False, device
     """The model at ``runs:/<run id>/<path>``, ``models:/<name>/<version>``, ``models:/<name>@<alias>``,
     or in a local package folder."""
     if uri.startswith(MODELS_SCHEME):
-        uri = source_of(backend, uri)
+        version = version_of(backend, uri)
+        if version.status != "ready":
+            warnings.warn(
+                f"{uri} is version {version.version} of {version.name!r}, which is marked {version.status}",
+                DeprecatedModelWarning,
+                stacklevel=3,
+            )
+        uri = version.source
     if not uri.startswith(RUNS_SCHEME):
         folder = Path(uri)
         if not folder.is_dir():
@@ -180,9 +188,14 @@ def load_model(backend: Backend, uri: str, *, allow_pickle: bool = False, device
 
 def source_of(backend: Backend, uri: str) -> str:
     """Where the registered version that a ``models:/`` URI names keeps its package."""
+    return version_of(backend, uri).source
+
+
+def version_of(backend: Backend, uri: str) -> ModelVersion:
+    """The registered version a ``models:/<name>/<version>`` or ``models:/<name>@<alias>`` URI names."""
     ref = Ref.parse(uri)
     if isinstance(ref, ModelVersionRef):
-        return backend.registry.get_version(ref.name, ref.version).source
+        return backend.registry.get_version(ref.name, ref.version)
     if isinstance(ref, ModelAliasRef):
-        return backend.registry.get_version_by_alias(ref.name, ref.alias).source
+        return backend.registry.get_version_by_alias(ref.name, ref.alias)
     raise InvalidInput(f"{uri!r} names no model version (models:/<name>/<version> or models:/<name>@<alias>)")

@@ -13,6 +13,7 @@ import { modelHistoryQuery, modelQuery, sourceParts, versionsQuery } from './api
 import styles from './Models.module.css'
 import { versionPath } from './paths'
 import { RunLink } from './RunLink'
+import { VersionStatus } from './VersionStatus'
 import { aliasTimeline } from './timeline'
 
 export function ModelPage() {
@@ -75,7 +76,7 @@ function Versions({ name }: { name: string }) {
       {items.length > 0 && (
         <table className={styles.table} aria-label="Versions">
           <thead>
-            <tr><th>Version</th><th>Aliases</th><th>Flavor</th><th>Run</th><th>Registered</th><th>Description</th></tr>
+            <tr><th>Version</th><th>Status</th><th>Aliases</th><th>Flavor</th><th>Run</th><th>Registered</th><th>Description</th></tr>
           </thead>
           <tbody>
             {items.map((v) => {
@@ -83,6 +84,7 @@ function Versions({ name }: { name: string }) {
               return (
                 <tr key={v.version}>
                   <td><Link to={versionPath(name, v.version)}>version {v.version}</Link></td>
+                  <td><VersionStatus status={v.status} /></td>
                   <td className="mono">{(v.aliases ?? []).map((a) => `@${a}`).join(' ')}</td>
                   <td className="mono">{v.flavor}</td>
                   <td>{run ? <RunLink runId={run} /> : '—'}</td>

@@ -19,6 +19,7 @@ import { ErrorState, Loading } from '../ui/State'
 import { LINEAGE_DEPTH, lineageQuery, packageFilesQuery, sourceParts, versionQuery } from './api'
 import { lineageViews } from './lineage'
 import { modelPath } from './paths'
+import { VersionStatus } from './VersionStatus'
 import styles from './Models.module.css'
 import { RunLink } from './RunLink'
 
@@ -54,6 +55,7 @@ function VersionView({ version }: { version: ModelVersion }) {
   const ref = `models:/${name}/${String(version.version)}`
   const facts: [string, ReactNode][] = [
     ['load with', <code>{ref}</code>],
+    ['status', <VersionStatus status={version.status} />],
     ['flavor', <span className="mono">{flavor}</span>],
     ['source', <span className="mono">{source}</span>],
     ['run', runId ? <RunLink runId={runId} /> : '—'],

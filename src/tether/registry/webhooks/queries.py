@@ -100,6 +100,8 @@ _DELIVERY_COLUMNS = (
     registry_events.c.alias,
     registry_events.c.from_version,
     registry_events.c.to_version,
+    registry_events.c.from_status,
+    registry_events.c.to_status,
     registry_events.c.actor,
     registry_events.c.at,
 )

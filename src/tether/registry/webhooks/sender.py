@@ -214,6 +214,8 @@ def payload_of(row: Row[Any]) -> dict[str, object]:
         "alias": row.alias,
         "from_version": row.from_version,
         "to_version": row.to_version,
+        "from_status": row.from_status,
+        "to_status": row.to_status,
         "actor": row.actor,
     }
 

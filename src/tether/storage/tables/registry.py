@@ -3,7 +3,8 @@
 Versions are numbered per model from 1 and never reused: ``last_version`` counts every version ever made,
 so deleting version 3 leaves a gap rather than a second "version 3". ``registry_events`` is append-only
 and has no foreign key, so the audit trail outlives the models it describes; ``model_name`` keeps the name
-an event happened under. The version a run produced is a lineage edge, not a column here.
+an event happened under. The version a run produced is a lineage edge, not a column here. A version's
+``status`` is ``ready``, ``deprecated`` or ``archived`` (the rules are in registry/service.py).
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ model_versions = Table(
     Column("created_time", BigInteger, nullable=False),
     Column("updated_time", BigInteger, nullable=False),
     Column("created_by", String(250), nullable=True),
+    Column("status", String(16), nullable=False, server_default="ready"),
 )
 
 model_version_tags = Table(
@@ -107,6 +109,8 @@ registry_events = Table(
     Column("alias", String(128), nullable=True),
     Column("from_version", Integer, nullable=True),
     Column("to_version", Integer, nullable=True),
+    Column("from_status", String(16), nullable=True),
+    Column("to_status", String(16), nullable=True),
     Column("actor", String(250), nullable=True),
     Column("at", BigInteger, nullable=False),
     Index("ix_registry_events_model_id_at", "model_id", "at"),
