@@ -76,11 +76,12 @@ def test_the_models_list_leads_to_a_model_with_its_versions_and_alias_history(
     expect(rows.nth(1)).to_contain_text("ready")
     expect(rows.nth(2)).to_contain_text("deprecated")
     expect(rows.nth(2).get_by_role("link", name=RUN_NAME)).to_be_visible()
-    timeline = page.get_by_role("list", name="Alias timeline").get_by_role("listitem")
-    expect(timeline).to_have_count(3)
-    expect(timeline.nth(0)).to_contain_text("protected champion")
-    expect(timeline.nth(1)).to_contain_text("moved champion from version 1 to version 2")
-    expect(timeline.nth(2)).to_contain_text("pointed champion at version 1")
+    timeline = page.get_by_role("list", name="Model timeline").get_by_role("listitem")
+    expect(timeline).to_have_count(4)
+    expect(timeline.nth(0)).to_contain_text("marked version 1 deprecated (was ready)")
+    expect(timeline.nth(1)).to_contain_text("protected champion")
+    expect(timeline.nth(2)).to_contain_text("moved champion from version 1 to version 2")
+    expect(timeline.nth(3)).to_contain_text("pointed champion at version 1")
     screenshot(page, "model")
 
 

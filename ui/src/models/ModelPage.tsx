@@ -14,7 +14,7 @@ import styles from './Models.module.css'
 import { versionPath } from './paths'
 import { RunLink } from './RunLink'
 import { VersionStatus } from './VersionStatus'
-import { aliasTimeline } from './timeline'
+import { modelTimeline } from './timeline'
 
 export function ModelPage() {
   const { name = '' } = useParams()
@@ -55,7 +55,7 @@ export function ModelPage() {
         )}
       </Section>
       <Versions name={name} />
-      <AliasTimeline name={name} />
+      <ModelTimeline name={name} />
       {Object.keys(tags).length > 0 && (
         <Section title="Tags" count={Object.keys(tags).length}>
           <KeyValueTable entries={Object.entries(tags).sort(([a], [b]) => a.localeCompare(b))} label="Model tags" />
@@ -100,16 +100,16 @@ function Versions({ name }: { name: string }) {
   )
 }
 
-function AliasTimeline({ name }: { name: string }) {
+function ModelTimeline({ name }: { name: string }) {
   const now = useNow()
   const history = useQuery(modelHistoryQuery(name))
-  const entries = aliasTimeline(history.data ?? [])
+  const entries = modelTimeline(history.data ?? [])
   return (
-    <Section title="Alias history" count={history.data ? entries.length : undefined}>
+    <Section title="History" count={history.data ? entries.length : undefined}>
       {history.isError && <ErrorState error={history.error} title="Could not load the history" onRetry={() => void history.refetch()} />}
-      {history.data && entries.length === 0 && <None>No alias has been set yet.</None>}
+      {history.data && entries.length === 0 && <None>No alias has been set and no version's status changed yet.</None>}
       {entries.length > 0 && (
-        <ol className={styles.timeline} aria-label="Alias timeline">
+        <ol className={styles.timeline} aria-label="Model timeline">
           {entries.map((entry) => (
             <li key={entry.id}>
               <time dateTime={new Date(entry.at).toISOString()} title={formatIso(entry.at)}>

@@ -1,21 +1,24 @@
-/** Turns a model's audit trail into alias timeline entries, newest first, each a sentence a person reads. */
+/** Turns a model's audit trail into timeline entries (alias moves and version status changes), newest
+ * first, each a sentence a person reads. */
 import type { components } from '../api/schema'
 
 export type RegistryEvent = components['schemas']['RegistryEvent']
 
 export interface TimelineEntry {
   id: number
-  alias: string
   at: number
   text: string
 }
 
 const ALIAS_KINDS = new Set<RegistryEvent['kind']>(['alias_set', 'alias_deleted', 'alias_protected', 'alias_unprotected'])
 
-function describe(event: RegistryEvent, alias: string): string {
+function describe(event: RegistryEvent): string {
   // The server may not know who acted (a local store without sign-in); say so rather than leave a gap.
   const who = event.actor ?? 'someone'
+  const alias = event.alias ?? ''
   switch (event.kind) {
+    case 'version_status_changed':
+      return `${who} marked version ${String(event.version)} ${String(event.to_status)}` + (event.from_status == null ? '' : ` (was ${event.from_status})`)
     case 'alias_set':
       return event.from_version == null
         ? `${who} pointed ${alias} at version ${String(event.to_version)}`
@@ -29,13 +32,14 @@ function describe(event: RegistryEvent, alias: string): string {
   }
 }
 
-/** The alias events of `events` (oldest first, as the API sends them), newest first. */
-export function aliasTimeline(events: readonly RegistryEvent[]): TimelineEntry[] {
+function shown(event: RegistryEvent): boolean {
+  return (ALIAS_KINDS.has(event.kind) && event.alias != null) || event.kind === 'version_status_changed'
+}
+
+/** The alias and status events of `events` (oldest first, as the API sends them), newest first. */
+export function modelTimeline(events: readonly RegistryEvent[]): TimelineEntry[] {
   return events
-    .filter((event) => ALIAS_KINDS.has(event.kind) && event.alias != null)
-    .map((event) => {
-      const alias = event.alias ?? ''
-      return { id: event.event_id, alias, at: event.at, text: describe(event, alias) }
-    })
+    .filter(shown)
+    .map((event) => ({ id: event.event_id, at: event.at, text: describe(event) }))
     .reverse()
 }
