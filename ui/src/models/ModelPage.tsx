@@ -6,13 +6,13 @@ import { ApiError } from '../api/errors'
 import { Markdown } from '../markdown/Markdown'
 import { None, Section } from '../run/Section'
 import { formatIso, formatRelative } from '../ui/format'
-import { KeyValueTable } from '../ui/KeyValueTable'
 import { ErrorState, Loading } from '../ui/State'
 import { useNow } from '../ui/useNow'
 import { modelHistoryQuery, modelQuery, sourceParts, versionsQuery } from './api'
 import styles from './Models.module.css'
 import { versionPath } from './paths'
 import { RunLink } from './RunLink'
+import { TagsSection } from './TagsSection'
 import { VersionStatus } from './VersionStatus'
 import { modelTimeline } from './timeline'
 
@@ -56,11 +56,7 @@ export function ModelPage() {
       </Section>
       <Versions name={name} />
       <ModelTimeline name={name} />
-      {Object.keys(tags).length > 0 && (
-        <Section title="Tags" count={Object.keys(tags).length}>
-          <KeyValueTable entries={Object.entries(tags).sort(([a], [b]) => a.localeCompare(b))} label="Model tags" />
-        </Section>
-      )}
+      <TagsSection tags={tags} label="Model tags" />
     </div>
   )
 }

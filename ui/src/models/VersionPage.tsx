@@ -14,7 +14,6 @@ import { formatBytes } from '../artifacts/paths'
 import { Markdown } from '../markdown/Markdown'
 import { None, Section } from '../run/Section'
 import { formatIso } from '../ui/format'
-import { KeyValueTable } from '../ui/KeyValueTable'
 import { ErrorState, Loading } from '../ui/State'
 import { LINEAGE_DEPTH, lineageQuery, packageFilesQuery, sourceParts, versionQuery } from './api'
 import { lineageViews } from './lineage'
@@ -22,6 +21,7 @@ import { modelPath } from './paths'
 import { VersionStatus } from './VersionStatus'
 import styles from './Models.module.css'
 import { RunLink } from './RunLink'
+import { TagsSection } from './TagsSection'
 
 type ModelVersion = components['schemas']['ModelVersion']
 type Spec = components['schemas']['Signature']['inputs']
@@ -90,11 +90,7 @@ function VersionView({ version }: { version: ModelVersion }) {
       {parts && <Requirements runId={parts.runId} path={parts.path} />}
       {parts && <Files runId={parts.runId} path={parts.path} />}
       <Lineage root={ref} />
-      {Object.keys(tags).length > 0 && (
-        <Section title="Tags" count={Object.keys(tags).length}>
-          <KeyValueTable entries={Object.entries(tags).sort(([a], [b]) => a.localeCompare(b))} label="Version tags" />
-        </Section>
-      )}
+      <TagsSection tags={tags} label="Version tags" />
     </div>
   )
 }
