@@ -60,6 +60,10 @@ def _model_packaging(target: str) -> bool:
     return target.startswith("tether.models") and target.rsplit(".", 1)[-1] not in ("service", "queries")
 
 
+def _serving_entry(target: str) -> bool:
+    return target.startswith(("tether.serving.run", "tether.serving.config", "tether.serving.source"))
+
+
 RULES: list[tuple[tuple[str, ...], object]] = [
     (FOUNDATION, lambda t: t.startswith(FOUNDATION)),
     (("tether.storage",), lambda t: t.startswith((*FOUNDATION, "tether.storage"))),
@@ -72,6 +76,8 @@ RULES: list[tuple[tuple[str, ...], object]] = [
     ),
     (("tether.client",), _client_rule),
     (("tether.cli.server",), lambda t: _face_rule(t) or t == "tether.server.run"),
+    # The model server is started with a source over the SDK; the serving domain never opens a store.
+    (("tether.cli.serve",), lambda t: _face_rule(t) or _model_packaging(t) or _serving_entry(t)),
     # Reports and suites are computations run where the data is; only storing one goes through a backend.
     (("tether.cli.monitor",), lambda t: _face_rule(t) or _monitoring_computation(t)),
     (("tether.sdk", "tether.cli"), lambda t: _face_rule(t) or _model_packaging(t)),

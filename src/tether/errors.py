@@ -180,6 +180,24 @@ class StorageError(TetherError):
     http_status = 503
 
 
+class Overloaded(TetherError):
+    """A model server's queue is full; the request was not taken and can be sent again after a while."""
+
+    code = "OVERLOADED"
+    http_status = 503
+
+    def __init__(self, message: str, retry_after_s: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class ModelFailed(TetherError):
+    """A served model raised an error while predicting on input that fits its signature."""
+
+    code = "MODEL_ERROR"
+    http_status = 500
+
+
 class ConfigError(TetherError):
     """A setting (environment variable or file) has an unusable value."""
 
@@ -209,6 +227,8 @@ ERRORS_BY_CODE: dict[str, type[TetherError]] = {
         PermissionDenied,
         RateLimited,
         StorageError,
+        Overloaded,
+        ModelFailed,
         ConfigError,
     )
 }

@@ -21,6 +21,7 @@ from tether.cli import (
     monitor,
     permissions,
     runs,
+    serve,
     server,
     tokens,
     users,
@@ -113,6 +114,7 @@ app.add_typer(artifacts.app, name="artifacts")
 app.add_typer(models.app, name="models")
 app.add_typer(webhooks.app, name="webhooks")
 app.command("server", epilog=server.EPILOG)(server.server)
+app.command("serve", epilog=serve.EPILOG)(serve.serve)
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(permissions.app, name="permissions")

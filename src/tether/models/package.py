@@ -34,9 +34,13 @@ REQUIREMENTS = "requirements.txt"
 class Model:
     """A loaded package: ``predict`` (and ``predict_proba`` where the framework has it) on checked input."""
 
-    def __init__(self, native: Any, manifest: Manifest) -> None:
+    def __init__(
+        self, native: Any, manifest: Manifest, input_example: pd.DataFrame | np.ndarray | None = None
+    ) -> None:
         self.native = native
         self.manifest = manifest
+        self.input_example = input_example
+        """The example saved with the package; a model server predicts on it to warm up."""
 
     @property
     def signature(self) -> Signature:
@@ -106,7 +110,7 @@ def load_package(folder: Path, *, allow_pickle: bool = False, device: str | None
             "pass allow_pickle=True only if you trust where it came from"
         )
     manifests.verify(folder, manifest)
-    return Model(flavor.load(folder, device), manifest)
+    return Model(flavor.load(folder, device), manifest, load_example(folder, manifest))
 
 
 def load_example(folder: Path, manifest: Manifest) -> pd.DataFrame | np.ndarray | None:

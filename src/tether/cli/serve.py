@@ -1,0 +1,180 @@
+"""``tether serve``: one model from its URI, or the models of a ``serving.yaml``, over HTTP.
+
+Models are loaded from the store or server the environment points at (TETHER_HOME, TETHER_URI …), and an
+alias is looked up again every ``--poll-interval`` seconds so the server follows it as it moves.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import typer
+
+from tether.cli import output
+
+if TYPE_CHECKING:
+    from tether.client import Backend
+    from tether.serving.config import ServedModelConfig, ServingConfig
+    from tether.serving.source import LoadedVersion
+
+LogLevel = Literal["critical", "error", "warning", "info", "debug"]
+FACTORY = "tether.cli.serve:app_from_env"
+
+EPILOG = """Examples:
+
+\b
+  tether serve models:/churn@champion --port 8080
+  tether serve models:/churn/3 --max-batch-rows 512 --max-latency-ms 10
+  tether serve serving.yaml --workers 4
+  curl -X POST localhost:8080/v1/models/churn/predict -d '{"instances": [{"age": 31, "plan": "pro"}]}'
+
+Docs: docs/serving.md"""
+
+MODEL_OPTIONS = (
+    "--name",
+    "--max-batch-rows",
+    "--max-latency-ms",
+    "--max-queue-rows",
+    "--concurrency",
+    "--device",
+    "--allow-pickle",
+    "--no-follow",
+)
+
+
+class BackendSource:
+    """Models from the registry, a run or a folder, through the backend the environment points at."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    def resolve(self, uri: str) -> int | None:
+        from tether.sdk.models import MODELS_SCHEME, version_of
+
+        return version_of(self.backend, uri).version if uri.startswith(MODELS_SCHEME) else None
+
+    def load(self, model: ServedModelConfig, version: int | None) -> LoadedVersion:
+        from tether.errors import DeprecatedModelWarning
+        from tether.refs import Ref
+        from tether.sdk.models import load_model
+        from tether.serving.source import LoadedVersion
+
+        uri = model.uri
+        if version is not None:
+            uri = f"models:/{Ref.parse(uri).name}/{version}"  # type: ignore[attr-defined]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", DeprecatedModelWarning)
+            loaded = load_model(self.backend, uri, allow_pickle=model.allow_pickle, device=model.device)
+        for warning in caught:
+            logging.getLogger("tether.serving").warning("%s", warning.message)
+        return LoadedVersion(version, loaded)
+
+
+def serve(
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="MODEL_OR_CONFIG",
+            help="A model URI (models:/churn@champion, models:/churn/3, runs:/<run id>/model), a package "
+            "folder, or a serving.yaml listing several models.",
+        ),
+    ],
+    host: Annotated[str | None, typer.Option(help="Address to listen on.  [default: 127.0.0.1]")] = None,
+    port: Annotated[
+        int | None, typer.Option(min=0, max=65535, help="Port to listen on.  [default: 8080]")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, max=256, help="Processes sharing the port, each with every model.  [default: 1]"),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="Name in URLs (default: the registered model's name).")
+    ] = None,
+    max_batch_rows: Annotated[
+        int | None, typer.Option(min=1, help="Most rows in one predict call.  [default: 256]")
+    ] = None,
+    max_latency_ms: Annotated[
+        float | None, typer.Option(min=0, help="Longest a request is held to fill a batch.  [default: 20]")
+    ] = None,
+    max_queue_rows: Annotated[
+        int | None,
+        typer.Option(min=1, help="Rows waiting at most; beyond, requests get 503.  [default: 16384]"),
+    ] = None,
+    concurrency: Annotated[
+        int | None, typer.Option(min=1, help="Predict calls that may run at once.  [default: 1]")
+    ] = None,
+    device: Annotated[str | None, typer.Option(help="cuda, cuda:1 or cpu for PyTorch models.")] = None,
+    allow_pickle: Annotated[
+        bool, typer.Option("--allow-pickle", help="Load packages that use pickle (trusted sources only).")
+    ] = False,
+    no_follow: Annotated[
+        bool, typer.Option("--no-follow", help="Keep the version loaded at start even if the alias moves.")
+    ] = False,
+    poll_interval: Annotated[
+        float | None,
+        typer.Option(min=0.1, help="Seconds between registry look-ups of each alias.  [default: 10]"),
+    ] = None,
+    log_level: Annotated[LogLevel, typer.Option(help="How much the server logs.")] = "info",
+) -> None:
+    """Serve models over HTTP with adaptive batching until interrupted (Ctrl-C)."""
+    from tether.cli.session import connected
+    from tether.serving.run import serve as run_server
+
+    model_options: dict[str, Any] = {
+        "name": name,
+        "max_batch_rows": max_batch_rows,
+        "max_latency_ms": max_latency_ms,
+        "max_queue_rows": max_queue_rows,
+        "concurrency": concurrency,
+        "device": device,
+        "allow_pickle": allow_pickle or None,
+        "follow": False if no_follow else None,
+    }
+    server_options = {"host": host, "port": port, "workers": workers, "poll_interval_s": poll_interval}
+    config = _config(target, _given(model_options), _given(server_options))
+    logging.basicConfig(level=log_level.upper(), format="%(levelname)s:     %(message)s")
+    with connected() as backend:
+        source = BackendSource(backend)
+        for model in config.models:
+            source.resolve(model.uri)  # an unknown model or alias fails here, before anything loads
+        shown = f"[{config.host}]" if ":" in config.host else config.host
+        names = ", ".join(model.served_as for model in config.models)
+        output.note(f"serving {names} on http://{shown}:{config.port}")
+        run_server(config, source, factory=FACTORY, log_level=log_level)
+
+
+def app_from_env() -> object:
+    """A worker process's app (``--workers`` above 1): its own connection to the store."""
+    from tether.client import connect
+    from tether.serving.run import app_from_env as build
+
+    return build(BackendSource(connect()))
+
+
+def _given(options: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in options.items() if value is not None}
+
+
+def _config(target: str, model_options: dict[str, Any], server_options: dict[str, Any]) -> ServingConfig:
+    from pydantic import ValidationError
+
+    from tether.schemas import describe_errors
+    from tether.serving.config import ServingConfig, read_config
+
+    if target.endswith((".yaml", ".yml")):
+        if model_options:
+            raise typer.BadParameter(
+                f"model options ({', '.join(MODEL_OPTIONS)}) go in the file when serving a serving.yaml",
+                param_hint="MODEL_OR_CONFIG",
+            )
+        if not Path(target).is_file():
+            raise typer.BadParameter(f"no such file: {target}", param_hint="MODEL_OR_CONFIG")
+        config = read_config(Path(target))
+        return config.model_copy(update=server_options) if server_options else config
+    try:
+        return ServingConfig.model_validate({**server_options, "models": [{"uri": target, **model_options}]})
+    except ValidationError as error:
+        raise typer.BadParameter(describe_errors(error.errors()), param_hint="MODEL_OR_CONFIG") from None

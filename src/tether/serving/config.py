@@ -1,0 +1,107 @@
+"""What a model server serves and how: one model from the command line, or several from ``serving.yaml``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from tether.errors import ConfigError
+from tether.schemas import describe_errors
+from tether.serving.batching import BatchSettings
+
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+def served_name(uri: str) -> str:
+    """The name a model is served under unless one is given: the registered model's, else the path's end."""
+    if uri.startswith("models:/"):
+        rest = uri[len("models:/") :]
+        return rest.split("@", 1)[0].split("/", 1)[0]
+    return uri.rstrip("/").rsplit("/", 1)[-1] or "model"
+
+
+class ServedModelConfig(BaseModel):
+    """One model: where it comes from and its batching settings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    uri: Annotated[
+        str, Field(min_length=1, description="models:/name@alias, models:/name/3, runs:/id/path or a folder")
+    ]
+    name: str | None = Field(
+        default=None, description="The name in URLs; default: the registered model's name."
+    )
+    max_batch_rows: Annotated[int, Field(ge=1, le=1_000_000)] = 256
+    max_latency_ms: Annotated[float, Field(ge=0, le=60_000)] = 20.0
+    max_queue_rows: Annotated[int, Field(ge=1)] = 16384
+    concurrency: Annotated[int, Field(ge=1, le=256, description="predict calls at once for this model")] = 1
+    device: str | None = Field(default=None, description="cuda, cuda:1 or cpu for PyTorch models")
+    allow_pickle: bool = False
+    follow: bool = Field(default=True, description="Load the new version when the alias moves.")
+
+    @model_validator(mode="after")
+    def _name(self) -> ServedModelConfig:
+        if self.name is None:
+            self.name = served_name(self.uri)
+        if not NAME.match(self.name):
+            raise ValueError(f"served name {self.name!r} must be letters, digits, '.', '_' or '-'")
+        if self.max_queue_rows < self.max_batch_rows:
+            raise ValueError(
+                f"max_queue_rows ({self.max_queue_rows}) is below max_batch_rows ({self.max_batch_rows})"
+            )
+        return self
+
+    @property
+    def served_as(self) -> str:
+        assert self.name is not None
+        return self.name
+
+    def batching(self) -> BatchSettings:
+        return BatchSettings(
+            max_batch_rows=self.max_batch_rows,
+            max_latency_ms=self.max_latency_ms,
+            max_queue_rows=self.max_queue_rows,
+            concurrency=self.concurrency,
+        )
+
+
+class ServingConfig(BaseModel):
+    """A model server: where it listens and the models it serves."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=0, le=65535)] = 8080
+    workers: Annotated[int, Field(ge=1, le=256)] = 1
+    poll_interval_s: Annotated[float, Field(gt=0, le=86_400)] = 10.0
+    """How often each followed alias is looked up in the registry."""
+    max_request_bytes: Annotated[int, Field(ge=1024)] = 64 * 1024 * 1024
+    models: Annotated[list[ServedModelConfig], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _unique(self) -> ServingConfig:
+        names = [model.served_as for model in self.models]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ValueError(f"two models are served as {', '.join(twice)}; give each a distinct 'name'")
+        return self
+
+
+def read_config(path: Path) -> ServingConfig:
+    """``serving.yaml`` checked in full; a problem names the file and the setting."""
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path} is not valid YAML: {' '.join(str(error).split())}") from None
+    if not isinstance(document, dict):
+        raise ConfigError(f"{path} must hold a mapping with a 'models' list")
+    try:
+        return ServingConfig.model_validate(document)
+    except ValidationError as error:
+        raise ConfigError(f"{path}: {describe_errors(error.errors())}") from None

@@ -1,0 +1,55 @@
+"""Running a model server with uvicorn: one process, or several sharing the port."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any
+
+from tether.serving.app import ModelServer, create_app
+from tether.serving.config import ServingConfig
+from tether.serving.source import ModelSource
+
+ENV_CONFIG = "TETHER_SERVE_CONFIG"
+"""How worker processes receive the configuration: JSON in the environment."""
+
+GRACEFUL_SHUTDOWN_S = 30
+"""On SIGTERM or Ctrl-C, how long requests already taken may take to finish."""
+
+
+def serve(config: ServingConfig, source: ModelSource, *, factory: str, log_level: str = "info") -> None:
+    """Serve until interrupted. With ``workers > 1`` each worker process builds its app by calling
+    ``factory`` (an import path, ``module:function``) which reads the configuration back with
+    :func:`config_from_env`."""
+    import uvicorn
+
+    options: dict[str, Any] = {
+        "host": config.host,
+        "port": config.port,
+        "log_level": log_level,
+        "access_log": False,
+        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_S,
+    }
+    if config.workers == 1:
+        asyncio.run(_serve_one(config, source, options))
+        return
+    os.environ[ENV_CONFIG] = config.model_dump_json()
+    uvicorn.run(factory, factory=True, workers=config.workers, **options)
+
+
+async def _serve_one(config: ServingConfig, source: ModelSource, options: dict[str, Any]) -> None:
+    """Load every model first (a failure is an error, and nothing listens), then bind and serve."""
+    import uvicorn
+
+    server = ModelServer(config, source)
+    await server.start()
+    await uvicorn.Server(uvicorn.Config(create_app(server), **options)).serve()
+
+
+def app_from_env(source: ModelSource) -> object:
+    """A worker process's app, from the configuration its parent put in the environment."""
+    return create_app(ModelServer(config_from_env(), source))
+
+
+def config_from_env() -> ServingConfig:
+    return ServingConfig.model_validate_json(os.environ[ENV_CONFIG])
