@@ -138,8 +138,9 @@ def serve(
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s:     %(message)s")
     with connected() as backend:
         source = BackendSource(backend)
-        for model in config.models:
-            source.resolve(model.uri)  # an unknown model or alias fails here, before anything loads
+        if config.workers > 1:  # workers load in their own processes: check each URI once here first
+            for model in config.models:
+                source.resolve(model.uri)
         shown = f"[{config.host}]" if ":" in config.host else config.host
         names = ", ".join(model.served_as for model in config.models)
         output.note(f"serving {names} on http://{shown}:{config.port}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 import uuid
@@ -199,7 +200,7 @@ class _Handlers:
             "ready": model.ready,
             "flavor": manifest.flavor if manifest else None,
             "signature": manifest.signature.model_dump(mode="json") if manifest else None,
-            "batching": model.batcher.settings.__dict__,
+            "batching": dataclasses.asdict(model.batcher.settings),
             "queued_rows": model.batcher.queued_rows,
         }
 
