@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -15,59 +14,12 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from sklearn.linear_model import LinearRegression
+from tests.serving.support import FRAME, VersionedSource, expected, serve
 
 from tether.models.package import load_package, save_package
 from tether.serving.app import ModelServer, create_app
 from tether.serving.config import ServedModelConfig, ServingConfig
 from tether.serving.source import LoadedVersion
-
-FRAME = pd.DataFrame({"age": [30.0, 40.0, 50.0, 60.0], "visits": [1.0, 2.0, 3.0, 4.0]})
-
-
-def _package(folder: Path, slope: float) -> Path:
-    model = LinearRegression().fit(FRAME, FRAME.age * slope + FRAME.visits)
-    save_package(model, folder, FRAME.head(2))
-    return folder
-
-
-class VersionedSource:
-    """Two registry versions as package folders; ``current`` is what the alias points at."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.folders = {1: _package(tmp_path / "v1", 1.0), 2: _package(tmp_path / "v2", 2.0)}
-        self.current = 1
-        self.loads: list[int | None] = []
-
-    def resolve(self, uri: str) -> int | None:
-        return self.current
-
-    def load(self, model: ServedModelConfig, version: int | None) -> LoadedVersion:
-        self.loads.append(version)
-        return LoadedVersion(version, load_package(self.folders[version or 1]))
-
-
-Scenario = Callable[[httpx.AsyncClient, ModelServer, VersionedSource], Coroutine[Any, Any, None]]
-
-
-def serve(tmp_path: Path, test: Scenario, limits: dict[str, Any] | None = None, **model: Any) -> None:
-    async def scenario() -> None:
-        source = VersionedSource(tmp_path)
-        models = [ServedModelConfig(uri="models:/churn@champion", **model)]
-        config = ServingConfig(models=models, **(limits or {}))
-        server = ModelServer(config, source)
-        await server.start()
-        transport = httpx.ASGITransport(app=create_app(server))
-        try:
-            async with httpx.AsyncClient(transport=transport, base_url="http://serving") as client:
-                await test(client, server, source)
-        finally:
-            await server.stop()
-
-    asyncio.run(scenario())
-
-
-def expected(rows: pd.DataFrame, slope: float = 1.0) -> list[float]:
-    return list(rows.age * slope + rows.visits)
 
 
 def test_every_input_format_gives_the_same_predictions(tmp_path: Path) -> None:
@@ -255,5 +207,26 @@ def test_a_tensor_model_takes_nested_lists(tmp_path: Path) -> None:
             one = await c.post("/v1/models/tensor/predict", json={"inputs": [5, 6]})
             assert one.json()["predictions"] == pytest.approx([11.0])
         await server.stop()
+
+    asyncio.run(scenario())
+
+
+def test_stopping_the_server_answers_every_request_it_has_taken(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        config = ServingConfig(models=[ServedModelConfig(uri="models:/churn@champion", max_batch_rows=1)])
+        server = ModelServer(config, VersionedSource(tmp_path))
+        await server.start()
+        transport = httpx.ASGITransport(app=create_app(server))
+        async with httpx.AsyncClient(transport=transport, base_url="http://serving") as client:
+            body = {"instances": FRAME.head(1).to_dict("records")}
+            sent = [
+                asyncio.create_task(client.post("/v1/models/churn/predict", json=body)) for _ in range(30)
+            ]
+            batcher = server.models["churn"].batcher
+            while batcher.queued_rows < 10:  # many wait in the queue, one batch of one row at a time
+                await asyncio.sleep(0)
+            await server.stop()
+            answers = await asyncio.gather(*sent)
+        assert [answer.status_code for answer in answers] == [200] * 30
 
     asyncio.run(scenario())

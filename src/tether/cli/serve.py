@@ -117,6 +117,17 @@ def serve(
         float | None,
         typer.Option(min=0.1, help="Seconds between registry look-ups of each alias.  [default: 10]"),
     ] = None,
+    log_predictions: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URL",
+            help="Keep a prediction log (Parquet, for monitoring) in this folder or fsspec URL (s3://…).",
+        ),
+    ] = None,
+    log_sample_rate: Annotated[
+        float | None,
+        typer.Option(min=0, max=1, help="Share of requests the prediction log keeps.  [default: 1]"),
+    ] = None,
     log_level: Annotated[LogLevel, typer.Option(help="How much the server logs.")] = "info",
 ) -> None:
     """Serve models over HTTP with adaptive batching until interrupted (Ctrl-C)."""
@@ -135,16 +146,30 @@ def serve(
     }
     server_options = {"host": host, "port": port, "workers": workers, "poll_interval_s": poll_interval}
     config = _config(target, _given(model_options), _given(server_options))
-    logging.basicConfig(level=log_level.upper(), format="%(levelname)s:     %(message)s")
+    config = _with_log(config, _given({"url": log_predictions, "sample_rate": log_sample_rate}))
+    _log_to_stderr(log_level)
+    shown = f"[{config.host}]" if ":" in config.host else config.host
+    names = ", ".join(model.served_as for model in config.models)
     with connected() as backend:
         source = BackendSource(backend)
         if config.workers > 1:  # workers load in their own processes: check each URI once here first
             for model in config.models:
                 source.resolve(model.uri)
-        shown = f"[{config.host}]" if ":" in config.host else config.host
-        names = ", ".join(model.served_as for model in config.models)
-        output.note(f"serving {names} on http://{shown}:{config.port}")
-        run_server(config, source, factory=FACTORY, log_level=log_level)
+        output.note(f"loading {names}")
+        run_server(
+            config,
+            source,
+            factory=FACTORY,
+            log_level=log_level,
+            announce=lambda: output.note(f"serving {names} on http://{shown}:{config.port}"),
+        )
+
+
+def _log_to_stderr(level: LogLevel) -> None:
+    """The server's own messages at ``level``; other libraries (the store's migrations, HTTP clients) only
+    when they warn."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s:     %(message)s")
+    logging.getLogger("tether").setLevel(level.upper())
 
 
 def app_from_env() -> object:
@@ -157,6 +182,21 @@ def app_from_env() -> object:
 
 def _given(options: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in options.items() if value is not None}
+
+
+def _with_log(config: ServingConfig, options: dict[str, Any]) -> ServingConfig:
+    """The configuration with the prediction log the command line asked for (over the file's)."""
+    from tether.serving.config import PredictionLogConfig
+
+    if not options:
+        return config
+    current = config.prediction_log
+    if current is None and "url" not in options:
+        raise typer.BadParameter(
+            "--log-sample-rate needs --log-predictions URL", param_hint="--log-sample-rate"
+        )
+    settings = {**(current.model_dump() if current else {}), **options}
+    return config.model_copy(update={"prediction_log": PredictionLogConfig.model_validate(settings)})
 
 
 def _config(target: str, model_options: dict[str, Any], server_options: dict[str, Any]) -> ServingConfig:

@@ -26,6 +26,7 @@ _EXPORTS = {
     "Dataset": "tether.monitoring.data.sources",
     "ReferenceProfile": "tether.monitoring.data.profile",
     "load_profile": "tether.monitoring.data.profile",
+    "read_predictions": "tether.monitoring.data.predictions",
     "summarize": "tether.monitoring.data.summarize",
     "MetricResult": "tether.monitoring.results",
     "TestOutcome": "tether.monitoring.results",
@@ -65,6 +66,7 @@ _EXPORTS = {
 if TYPE_CHECKING:
     from tether.monitoring import stattests
     from tether.monitoring.data.mapping import ColumnMapping
+    from tether.monitoring.data.predictions import read_predictions
     from tether.monitoring.data.profile import ReferenceProfile, load_profile
     from tether.monitoring.data.sources import Dataset
     from tether.monitoring.data.summarize import summarize
@@ -148,6 +150,7 @@ __all__ = [
     "load_profile",
     "load_suite",
     "parse_suite",
+    "read_predictions",
     "render_html",
     "stattests",
     "summarize",

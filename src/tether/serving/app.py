@@ -22,10 +22,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tether.errors import InvalidInput, NotFound, TetherError, TooLarge
+from tether.errors import Conflict, InvalidInput, NotFound, Overloaded, TetherError, TooLarge
 from tether.serving import formats
 from tether.serving.config import ServingConfig
 from tether.serving.metrics import ServingMetrics
+from tether.serving.prediction_log import Answered, PredictionLog, read_feedback
 from tether.serving.served import ServedModel
 from tether.serving.source import ModelSource
 from tether.version import __version__
@@ -44,6 +45,8 @@ class ModelServer:
         self.metrics = ServingMetrics()
         self.models = {model.served_as: ServedModel(model, source, self.metrics) for model in config.models}
         self.metrics.watch_queues(lambda: {name: m.batcher.queued_rows for name, m in self.models.items()})
+        settings = config.prediction_log
+        self.prediction_log = PredictionLog(settings, self.metrics) if settings else None
         self._poller: asyncio.Task[None] | None = None
         self.started = False
 
@@ -62,6 +65,8 @@ class ModelServer:
     async def start(self) -> None:
         """Load and warm every model, then start following the registry."""
         await asyncio.gather(*(model.start() for model in self.models.values()))
+        if self.prediction_log is not None:
+            self.prediction_log.start()
         self._poller = asyncio.create_task(self._follow_registry())
         self.started = True
 
@@ -71,6 +76,8 @@ class ModelServer:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._poller
         await asyncio.gather(*(model.close() for model in self.models.values()))
+        if self.prediction_log is not None:
+            await asyncio.to_thread(self.prediction_log.close)
 
     async def refresh(self) -> None:
         """Look up every followed alias once; a failure (the tether server is away) keeps what is loaded."""
@@ -121,6 +128,7 @@ def create_app(server: ModelServer) -> Starlette:
         Route("/v1/models/{name}", handler.describe, methods=["GET"]),
         Route("/v1/models/{name}/predict", handler.predict, methods=["POST"]),
         Route("/v1/models/{name}/versions/{version}/predict", handler.predict, methods=["POST"]),
+        Route("/v1/models/{name}/feedback", handler.feedback, methods=["POST"]),
         Route("/v2", handler.oip_server, methods=["GET"]),
         Route("/v2/health/live", handler.oip_live, methods=["GET"]),
         Route("/v2/health/ready", handler.oip_ready, methods=["GET"]),
@@ -227,7 +235,13 @@ class _Handlers:
             self.server.metrics.errors.labels(model_name if served else "", error.code).inc()
             return _error(error, request_id)
         label = loaded.label
-        self.server.metrics.latency.labels(served.name, label).observe(time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        self.server.metrics.latency.labels(served.name, label).observe(seconds)
+        if self.server.prediction_log is not None:
+            log = self.server.prediction_log
+            log.record(
+                Answered(served.name, label, request_id, log.now_ms(), seconds * 1000, inputs, outputs)
+            )
         headers = {"x-request-id": request_id, "x-tether-model-version": label}
         return _json(render(served, loaded.version, request_id, outputs), headers=headers)
 
@@ -263,6 +277,29 @@ class _Handlers:
             return {"predictions": formats.predictions_json(outputs)}
 
         return await self._answer(request, read, render, name=next(iter(self.server.models)))
+
+    async def feedback(self, request: Request) -> Response:
+        """Ground truth for earlier answers, by request id, kept in the prediction log."""
+        request_id = _request_id(request)
+        try:
+            served = self.server.model(request.path_params["name"])
+            log = self.server.prediction_log
+            if log is None:
+                raise Conflict(
+                    "this server keeps no prediction log, so feedback has nowhere to go; set prediction_log "
+                    "in serving.yaml or start it with --log-predictions"
+                )
+            items = read_feedback(
+                formats.parse_json(await self.server.body(request)), served.name, log.now_ms()
+            )
+            accepted = log.add_feedback(items)
+            if accepted == 0:
+                raise Overloaded(
+                    "the prediction log's buffer is full; send the feedback again", retry_after_s=1
+                )
+        except TetherError as error:
+            return _error(error, request_id)
+        return _json({"accepted": accepted}, 202, {"x-request-id": request_id})
 
     # --- Open Inference Protocol v2 -----------------------------------------------------------------
 

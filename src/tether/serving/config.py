@@ -69,6 +69,20 @@ class ServedModelConfig(BaseModel):
         )
 
 
+class PredictionLogConfig(BaseModel):
+    """Where and how much of what the server answers is kept for monitoring."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: Annotated[str, Field(min_length=1, description="A folder or an fsspec URL (s3://bucket/prefix).")]
+    sample_rate: Annotated[float, Field(ge=0, le=1, description="Share of requests logged.")] = 1.0
+    max_buffer_rows: Annotated[
+        int, Field(ge=1, description="Rows held at most; beyond, rows are dropped.")
+    ] = 100_000
+    flush_rows: Annotated[int, Field(ge=1, description="Write a file once this many rows wait.")] = 10_000
+    flush_interval_s: Annotated[float, Field(gt=0, le=3600, description="Write at least this often.")] = 60.0
+
+
 class ServingConfig(BaseModel):
     """A model server: where it listens and the models it serves."""
 
@@ -81,6 +95,7 @@ class ServingConfig(BaseModel):
     """How often each followed alias is looked up in the registry."""
     max_request_bytes: Annotated[int, Field(ge=1024)] = 64 * 1024 * 1024
     models: Annotated[list[ServedModelConfig], Field(min_length=1)]
+    prediction_log: PredictionLogConfig | None = None
 
     @model_validator(mode="after")
     def _unique(self) -> ServingConfig:

@@ -54,6 +54,12 @@ class ServingMetrics:
             ["model", "version"],
             registry=self.registry,
         )
+        self.logged_rows = Counter(
+            "tether_prediction_log_rows",
+            "Rows of the prediction log by outcome: written, sampled_out, dropped (buffer full) or failed.",
+            ["model", "outcome"],
+            registry=self.registry,
+        )
 
     def watch_queues(self, depths: Callable[[], dict[str, int]]) -> None:
         """Report each model's queued rows, read at scrape time."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable
 from typing import Any
 
 from tether.serving.app import ModelServer, create_app
@@ -17,8 +18,16 @@ GRACEFUL_SHUTDOWN_S = 30
 """On SIGTERM or Ctrl-C, how long requests already taken may take to finish."""
 
 
-def serve(config: ServingConfig, source: ModelSource, *, factory: str, log_level: str = "info") -> None:
-    """Serve until interrupted. With ``workers > 1`` each worker process builds its app by calling
+def serve(
+    config: ServingConfig,
+    source: ModelSource,
+    *,
+    factory: str,
+    log_level: str = "info",
+    announce: Callable[[], None] = lambda: None,
+) -> None:
+    """Serve until interrupted; ``announce`` is called once the models are loaded (with one worker) or
+    the workers are about to start. With ``workers > 1`` each worker process builds its app by calling
     ``factory`` (an import path, ``module:function``) which reads the configuration back with
     :func:`config_from_env`."""
     import uvicorn
@@ -31,18 +40,22 @@ def serve(config: ServingConfig, source: ModelSource, *, factory: str, log_level
         "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_S,
     }
     if config.workers == 1:
-        asyncio.run(_serve_one(config, source, options))
+        asyncio.run(_serve_one(config, source, options, announce))
         return
     os.environ[ENV_CONFIG] = config.model_dump_json()
+    announce()
     uvicorn.run(factory, factory=True, workers=config.workers, **options)
 
 
-async def _serve_one(config: ServingConfig, source: ModelSource, options: dict[str, Any]) -> None:
+async def _serve_one(
+    config: ServingConfig, source: ModelSource, options: dict[str, Any], announce: Callable[[], None]
+) -> None:
     """Load every model first (a failure is an error, and nothing listens), then bind and serve."""
     import uvicorn
 
     server = ModelServer(config, source)
     await server.start()
+    announce()
     await uvicorn.Server(uvicorn.Config(create_app(server), **options)).serve()
 
 
