@@ -78,6 +78,8 @@ RULES: list[tuple[tuple[str, ...], object]] = [
     (("tether.cli.server",), lambda t: _face_rule(t) or t == "tether.server.run"),
     # The model server is started with a source over the SDK; the serving domain never opens a store.
     (("tether.cli.serve",), lambda t: _face_rule(t) or _model_packaging(t) or _serving_entry(t)),
+    # A bundle is written where the CLI runs, from packages it fetches over the SDK.
+    (("tether.cli.deploy",), lambda t: _face_rule(t) or t.startswith("tether.serving.bundle")),
     # Reports and suites are computations run where the data is; only storing one goes through a backend.
     (("tether.cli.monitor",), lambda t: _face_rule(t) or _monitoring_computation(t)),
     (("tether.sdk", "tether.cli"), lambda t: _face_rule(t) or _model_packaging(t)),

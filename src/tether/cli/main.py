@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from tether.cli import (
     artifacts,
+    deploy,
     experiments,
     lineage,
     models,
@@ -115,6 +116,7 @@ app.add_typer(models.app, name="models")
 app.add_typer(webhooks.app, name="webhooks")
 app.command("server", epilog=server.EPILOG)(server.server)
 app.command("serve", epilog=serve.EPILOG)(serve.serve)
+app.add_typer(deploy.app, name="deploy")
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(permissions.app, name="permissions")

@@ -175,15 +175,21 @@ def load_model(backend: Backend, uri: str, *, allow_pickle: bool = False, device
                 "models:/<name>@<alias>) nor a package folder"
             )
         return load_package(folder, allow_pickle=allow_pickle, device=device)
-    run_id, _, path = uri[len(RUNS_SCHEME) :].partition("/")
-    if not path.strip("/"):
-        raise InvalidInput(f"the model URI {uri!r} names no path inside the run (runs:/<run id>/<path>)")
-    in_place = None if backend.remote else backend.tracking.local_artifact_dir(run_id, path.strip("/"))
+    run_id, path = run_artifact(uri)
+    in_place = None if backend.remote else backend.tracking.local_artifact_dir(run_id, path)
     if in_place is not None:  # the embedded store on local disk: verify and read the files where they are
         return load_package(Path(in_place), allow_pickle=allow_pickle, device=device)
     with tempfile.TemporaryDirectory(prefix="tether-model-") as scratch:
-        folder = artifacts.download(backend.tracking, run_id, path.strip("/"), scratch)
+        folder = artifacts.download(backend.tracking, run_id, path, scratch)
         return load_package(folder, allow_pickle=allow_pickle, device=device)
+
+
+def run_artifact(uri: str) -> tuple[str, str]:
+    """The run id and the artifact path that a ``runs:/<run id>/<path>`` URI names."""
+    run_id, _, path = uri[len(RUNS_SCHEME) :].partition("/")
+    if not path.strip("/"):
+        raise InvalidInput(f"the model URI {uri!r} names no path inside the run (runs:/<run id>/<path>)")
+    return run_id, path.strip("/")
 
 
 def source_of(backend: Backend, uri: str) -> str:
