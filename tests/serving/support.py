@@ -26,15 +26,17 @@ def package(folder: Path, slope: float) -> Path:
 
 
 class VersionedSource:
-    """Two registry versions as package folders; ``current`` is what the alias points at."""
+    """Two registry versions as package folders; ``current`` is what the alias points at, and ``aliases``
+    what other URIs (a canary's, a shadow's) resolve to."""
 
     def __init__(self, tmp_path: Path) -> None:
         self.folders = {1: package(tmp_path / "v1", 1.0), 2: package(tmp_path / "v2", 2.0)}
         self.current = 1
+        self.aliases: dict[str, int] = {"models:/churn@challenger": 2}
         self.loads: list[int | None] = []
 
     def resolve(self, uri: str) -> int | None:
-        return self.current
+        return self.aliases.get(uri, self.current)
 
     def load(self, model: ServedModelConfig, version: int | None) -> LoadedVersion:
         self.loads.append(version)
@@ -44,9 +46,19 @@ class VersionedSource:
 Scenario = Callable[[httpx.AsyncClient, ModelServer, VersionedSource], Coroutine[Any, Any, None]]
 
 
-def serve(tmp_path: Path, test: Scenario, limits: dict[str, Any] | None = None, **model: Any) -> None:
+def serve(
+    tmp_path: Path,
+    test: Scenario,
+    limits: dict[str, Any] | None = None,
+    prepare: Callable[[VersionedSource], None] = lambda _source: None,
+    **model: Any,
+) -> None:
+    """Run ``test`` against a server of one model, "churn", with ``model`` settings and server ``limits``;
+    ``prepare`` may add versions to the source first."""
+
     async def scenario() -> None:
         source = VersionedSource(tmp_path)
+        prepare(source)
         models = [ServedModelConfig(uri="models:/churn@champion", **model)]
         config = ServingConfig(models=models, **(limits or {}))
         server = ModelServer(config, source)

@@ -125,7 +125,7 @@ def test_a_request_over_the_batch_cap_is_split_and_answered_whole(tmp_path: Path
     async def test(client: httpx.AsyncClient, server: ModelServer, _source: VersionedSource) -> None:
         answer = await client.post("/v1/models/churn/predict", json={"inputs": rows.to_dict("list")})
         assert answer.json()["predictions"] == pytest.approx(expected(rows))
-        assert max(server.models["churn"].batcher.stats.sizes) <= 8
+        assert max(server.models["churn"].primary.batcher.stats.sizes) <= 8
 
     serve(tmp_path, test, max_batch_rows=8)
 
@@ -222,7 +222,7 @@ def test_stopping_the_server_answers_every_request_it_has_taken(tmp_path: Path) 
             sent = [
                 asyncio.create_task(client.post("/v1/models/churn/predict", json=body)) for _ in range(30)
             ]
-            batcher = server.models["churn"].batcher
+            batcher = server.models["churn"].primary.batcher
             while batcher.queued_rows < 10:  # many wait in the queue, one batch of one row at a time
                 await asyncio.sleep(0)
             await server.stop()

@@ -42,6 +42,9 @@ MODEL_OPTIONS = (
     "--device",
     "--allow-pickle",
     "--no-follow",
+    "--canary",
+    "--canary-weight",
+    "--shadow",
 )
 
 
@@ -113,6 +116,18 @@ def serve(
     no_follow: Annotated[
         bool, typer.Option("--no-follow", help="Keep the version loaded at start even if the alias moves.")
     ] = False,
+    canary: Annotated[
+        str | None,
+        typer.Option(metavar="URI", help="A second model answering --canary-weight of the requests."),
+    ] = None,
+    canary_weight: Annotated[
+        float | None,
+        typer.Option(min=0, max=1, help="Share of requests the canary answers.  [default: 0.1]"),
+    ] = None,
+    shadow: Annotated[
+        str | None,
+        typer.Option(metavar="URI", help="A model that gets a copy of each request; answers logged only."),
+    ] = None,
     poll_interval: Annotated[
         float | None,
         typer.Option(min=0.1, help="Seconds between registry look-ups of each alias.  [default: 10]"),
@@ -143,6 +158,8 @@ def serve(
         "device": device,
         "allow_pickle": allow_pickle or None,
         "follow": False if no_follow else None,
+        "canary": _canary(canary, canary_weight),
+        "shadow": shadow,
     }
     server_options = {"host": host, "port": port, "workers": workers, "poll_interval_s": poll_interval}
     config = _config(target, _given(model_options), _given(server_options))
@@ -182,6 +199,14 @@ def app_from_env() -> object:
 
 def _given(options: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in options.items() if value is not None}
+
+
+def _canary(uri: str | None, weight: float | None) -> dict[str, Any] | None:
+    if uri is None:
+        if weight is not None:
+            raise typer.BadParameter("--canary-weight needs --canary URI", param_hint="--canary-weight")
+        return None
+    return {"uri": uri} if weight is None else {"uri": uri, "weight": weight}
 
 
 def _with_log(config: ServingConfig, options: dict[str, Any]) -> ServingConfig:

@@ -28,7 +28,8 @@ from tether.serving.config import ServingConfig
 from tether.serving.metrics import ServingMetrics
 from tether.serving.prediction_log import Answered, PredictionLog, read_feedback
 from tether.serving.served import ServedModel
-from tether.serving.source import ModelSource
+from tether.serving.source import LoadedVersion, ModelSource
+from tether.serving.traffic import SHADOW, ShadowAnswered, Traffic
 from tether.version import __version__
 
 log = logging.getLogger("tether.serving")
@@ -43,8 +44,8 @@ class ModelServer:
     def __init__(self, config: ServingConfig, source: ModelSource) -> None:
         self.config = config
         self.metrics = ServingMetrics()
-        self.models = {model.served_as: ServedModel(model, source, self.metrics) for model in config.models}
-        self.metrics.watch_queues(lambda: {name: m.batcher.queued_rows for name, m in self.models.items()})
+        self.models = {model.served_as: Traffic(model, source, self.metrics) for model in config.models}
+        self.metrics.watch_queues(lambda: {name: m.queued_rows for name, m in self.models.items()})
         settings = config.prediction_log
         self.prediction_log = PredictionLog(settings, self.metrics) if settings else None
         self._poller: asyncio.Task[None] | None = None
@@ -54,7 +55,7 @@ class ModelServer:
     def ready(self) -> bool:
         return all(model.ready for model in self.models.values())
 
-    def model(self, name: str) -> ServedModel:
+    def model(self, name: str) -> Traffic:
         served = self.models.get(name)
         if served is None:
             raise NotFound(
@@ -82,15 +83,27 @@ class ModelServer:
     async def refresh(self) -> None:
         """Look up every followed alias once; a failure (the tether server is away) keeps what is loaded."""
         for model in self.models.values():
-            try:
-                await model.refresh()
-            except Exception as error:  # any failure to reach or load: keep serving what is loaded
-                log.warning("%s: could not check for a new version: %s", model.name, error)
+            await model.refresh()
 
     async def _follow_registry(self) -> None:
         while True:
             await asyncio.sleep(self.config.poll_interval_s)
             await self.refresh()
+
+    def log(self, answered: Answered) -> None:
+        """Keep an answer in the prediction log, when there is one (stamped with the log's clock)."""
+        if self.prediction_log is not None:
+            self.prediction_log.record(
+                dataclasses.replace(answered, served_at_ms=self.prediction_log.now_ms())
+            )
+
+    def shadow_logger(self, name: str, request_id: str, inputs: formats.Inputs) -> ShadowAnswered:
+        """What to do with the shadow's answer to a copy of this request: log it, marked as the shadow's."""
+
+        def answered(loaded: LoadedVersion, outputs: Any, seconds: float) -> None:
+            self.log(Answered(name, loaded.label, request_id, 0, seconds * 1000, inputs, outputs, SHADOW))
+
+        return answered
 
     async def body(self, request: Request) -> bytes:
         limit = self.config.max_request_bytes
@@ -198,7 +211,8 @@ class _Handlers:
         except TetherError as error:
             return _error(error, _request_id(request))
 
-    def _summary(self, model: ServedModel) -> dict[str, Any]:
+    def _summary(self, traffic: Traffic) -> dict[str, Any]:
+        model = traffic.primary
         loaded = model.current
         manifest = loaded.model.manifest if loaded else None
         return {
@@ -209,7 +223,8 @@ class _Handlers:
             "flavor": manifest.flavor if manifest else None,
             "signature": manifest.signature.model_dump(mode="json") if manifest else None,
             "batching": dataclasses.asdict(model.batcher.settings),
-            "queued_rows": model.batcher.queued_rows,
+            "queued_rows": traffic.queued_rows,
+            "traffic": traffic.describe(),
         }
 
     # --- predicting ---------------------------------------------------------------------------------
@@ -225,23 +240,20 @@ class _Handlers:
         started = time.perf_counter()
         request_id = _request_id(request)
         model_name = name or request.path_params.get("name", "")
-        served = None
+        traffic = None
         try:
-            served = self.server.model(model_name)
-            served.check_version(request.path_params.get("version"))
+            traffic = self.server.model(model_name)
+            role, served = traffic.route(request.path_params.get("version"))
             inputs = read(await self.server.body(request), served)
             loaded, outputs = await served.predict(inputs)
         except TetherError as error:
-            self.server.metrics.errors.labels(model_name if served else "", error.code).inc()
+            self.server.metrics.errors.labels(model_name if traffic else "", error.code).inc()
             return _error(error, request_id)
         label = loaded.label
         seconds = time.perf_counter() - started
         self.server.metrics.latency.labels(served.name, label).observe(seconds)
-        if self.server.prediction_log is not None:
-            log = self.server.prediction_log
-            log.record(
-                Answered(served.name, label, request_id, log.now_ms(), seconds * 1000, inputs, outputs)
-            )
+        self.server.log(Answered(served.name, label, request_id, 0, seconds * 1000, inputs, outputs, role))
+        traffic.mirror(inputs, self.server.shadow_logger(served.name, request_id, inputs))
         headers = {"x-request-id": request_id, "x-tether-model-version": label}
         return _json(render(served, loaded.version, request_id, outputs), headers=headers)
 
@@ -315,8 +327,8 @@ class _Handlers:
 
     async def oip_model(self, request: Request) -> Response:
         try:
-            served = self.server.model(request.path_params["name"])
-            loaded = served.check_version(request.path_params.get("version"))
+            served = self.server.model(request.path_params["name"]).lane(request.path_params.get("version"))
+            loaded = served.check_version(None)
         except TetherError as error:
             return _error(error, _request_id(request))
         manifest = loaded.model.manifest
@@ -332,8 +344,7 @@ class _Handlers:
 
     async def oip_model_ready(self, request: Request) -> Response:
         try:
-            served = self.server.model(request.path_params["name"])
-            served.check_version(request.path_params.get("version"))
+            served = self.server.model(request.path_params["name"]).lane(request.path_params.get("version"))
         except TetherError as error:
             return _error(error, _request_id(request))
         return _json({"name": served.name, "ready": served.ready}, 200 if served.ready else 503)

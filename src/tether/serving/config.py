@@ -24,6 +24,15 @@ def served_name(uri: str) -> str:
     return uri.rstrip("/").rsplit("/", 1)[-1] or "model"
 
 
+class CanaryConfig(BaseModel):
+    """A second model that answers a share of the requests, beside the primary."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    uri: Annotated[str, Field(min_length=1, description="models:/churn@challenger, models:/churn/4 …")]
+    weight: Annotated[float, Field(gt=0, lt=1, description="Share of requests the canary answers.")] = 0.1
+
+
 class ServedModelConfig(BaseModel):
     """One model: where it comes from and its batching settings."""
 
@@ -42,6 +51,12 @@ class ServedModelConfig(BaseModel):
     device: str | None = Field(default=None, description="cuda, cuda:1 or cpu for PyTorch models")
     allow_pickle: bool = False
     follow: bool = Field(default=True, description="Load the new version when the alias moves.")
+    canary: CanaryConfig | None = None
+    shadow: str | None = Field(
+        default=None,
+        min_length=1,
+        description="A model URI that gets a copy of every request; its answers are logged, never returned.",
+    )
 
     @model_validator(mode="after")
     def _name(self) -> ServedModelConfig:
@@ -59,6 +74,10 @@ class ServedModelConfig(BaseModel):
     def served_as(self) -> str:
         assert self.name is not None
         return self.name
+
+    def lane(self, uri: str) -> ServedModelConfig:
+        """These settings for another model under the same name: a canary's or a shadow's."""
+        return self.model_copy(update={"uri": uri, "canary": None, "shadow": None})
 
     def batching(self) -> BatchSettings:
         return BatchSettings(

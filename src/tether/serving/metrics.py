@@ -54,6 +54,12 @@ class ServingMetrics:
             ["model", "version"],
             registry=self.registry,
         )
+        self.shadow = Counter(
+            "tether_shadow_requests",
+            "Copies of requests sent to a shadow model, by outcome: answered, failed or dropped (queue full)",
+            ["model", "outcome"],
+            registry=self.registry,
+        )
         self.logged_rows = Counter(
             "tether_prediction_log_rows",
             "Rows of the prediction log by outcome: written, sampled_out, dropped (buffer full) or failed.",

@@ -45,6 +45,8 @@ class Answered:
     latency_ms: float
     inputs: Inputs
     outputs: Any
+    role: str = "primary"
+    """Which model under the name answered: primary, canary, or shadow (whose answers no caller saw)."""
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,7 @@ def _answers_table(group: list[Answered]) -> pa.Table:
         ),
         layout.VERSION: np.repeat([item.version for item in group], counts),
         layout.LATENCY_MS: np.repeat([item.latency_ms for item in group], counts),
+        layout.ROLE: np.repeat([item.role for item in group], counts),
     }
     return pa.table({**meta, **columns, layout.PREDICTION: _rows_array(outputs)})
 

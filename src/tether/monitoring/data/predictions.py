@@ -7,14 +7,16 @@ partitioned by date and hour so a report over a day reads only that day's files:
     <url>/<model>/feedback/date=2026-12-07/hour=11/<time>-<id>.parquet
 
 A prediction row holds the request's id and row number, when it was answered, the version that answered,
-the latency, the request's input columns and ``prediction``. Ground truth arrives later as feedback rows
-(request id, row, ``actual``); reading joins the latest feedback for each row onto its prediction.
+the latency, its role (primary, canary or shadow), the input columns and ``prediction``. Ground truth
+arrives later as feedback rows (request id, row, ``actual``); reading joins the latest feedback for each
+row onto its prediction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -29,10 +31,11 @@ ROW = "row"
 SERVED_AT = "served_at"
 VERSION = "model_version"
 LATENCY_MS = "latency_ms"
+ROLE = "role"
 PREDICTION = "prediction"
 ACTUAL = "actual"
 RECEIVED_AT = "received_at"
-META_COLUMNS = (REQUEST_ID, ROW, SERVED_AT, VERSION, LATENCY_MS)
+META_COLUMNS = (REQUEST_ID, ROW, SERVED_AT, VERSION, LATENCY_MS, ROLE)
 """Columns every prediction row has besides its inputs; an input with one of these names (or
 ``prediction``) is logged as ``input_<name>``."""
 
@@ -43,6 +46,7 @@ EMPTY = pa.schema(
         (SERVED_AT, pa.timestamp("ms", tz="UTC")),
         (VERSION, pa.string()),
         (LATENCY_MS, pa.float64()),
+        (ROLE, pa.string()),
         (PREDICTION, pa.null()),
         (ACTUAL, pa.null()),
     ]
@@ -77,11 +81,13 @@ def read_predictions(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     version: str | None = None,
+    roles: Sequence[str] = ("primary", "canary"),
     storage_options: dict[str, object] | None = None,
 ) -> pa.Table:
     """The predictions ``model`` answered in ``[since, until)`` (UTC when naive), oldest first, with the
     latest ``actual`` sent for each row (null where none came). Pass the table to a report as current or
-    reference data."""
+    reference data. ``roles`` picks whose answers: a shadow's (``"shadow"``) are left out unless asked for,
+    as no caller received them."""
     start, stop = _utc(since), _utc(until)
     if start is not None and stop is not None and stop <= start:
         raise InvalidInput(f"until ({stop.isoformat()}) must be after since ({start.isoformat()})")
@@ -95,6 +101,7 @@ def read_predictions(
     table = _between(table, SERVED_AT, start, stop)
     if version is not None:
         table = table.filter(pc.equal(table[VERSION], version))
+    table = table.filter(pc.is_in(table[ROLE], pa.array(list(roles), pa.string())))
     table = _with_feedback(table, _read(store, _files(store, model, FEEDBACK, start, None)))
     return table.sort_by([(SERVED_AT, "ascending"), (REQUEST_ID, "ascending"), (ROW, "ascending")])
 
