@@ -114,6 +114,7 @@ def test_an_unknown_model_is_a_one_line_error_and_nothing_listens(sqlite_target:
         (["models:/churn@champion", "--log-sample-rate", "0.5"], "--log-sample-rate needs --log-predictions"),
         (["models:/churn@champion", "--max-batch-rows", "0"], "--max-batch-rows"),
         (["models:/churn@champion", "--name", "no spaces"], "served name"),
+        (["models:/churn@champion", "--auth"], "--auth checks tokens against a tether server"),
         (["models:/churn@champion", "--canary-weight", "0.5"], "--canary-weight needs --canary URI"),
         (["models:/churn@champion", "--canary", "models:/churn@b", "--canary-weight", "1"], "weight"),
     ],

@@ -143,6 +143,14 @@ def serve(
         float | None,
         typer.Option(min=0, max=1, help="Share of requests the prediction log keeps.  [default: 1]"),
     ] = None,
+    auth: Annotated[
+        bool,
+        typer.Option(
+            "--auth",
+            help="Callers need 'Authorization: Bearer <token>' with a token of the tether server "
+            "(TETHER_URI) that may read the model they call.",
+        ),
+    ] = False,
     log_level: Annotated[LogLevel, typer.Option(help="How much the server logs.")] = "info",
 ) -> None:
     """Serve models over HTTP with adaptive batching until interrupted (Ctrl-C)."""
@@ -161,9 +169,16 @@ def serve(
         "canary": _canary(canary, canary_weight),
         "shadow": shadow,
     }
-    server_options = {"host": host, "port": port, "workers": workers, "poll_interval_s": poll_interval}
+    server_options = {
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "poll_interval_s": poll_interval,
+        "auth": auth or None,
+    }
     config = _config(target, _given(model_options), _given(server_options))
     config = _with_log(config, _given({"url": log_predictions, "sample_rate": log_sample_rate}))
+    tokens = _tokens(config)
     _log_to_stderr(log_level)
     shown = f"[{config.host}]" if ":" in config.host else config.host
     names = ", ".join(model.served_as for model in config.models)
@@ -177,6 +192,7 @@ def serve(
             config,
             source,
             factory=FACTORY,
+            tokens=tokens,
             log_level=log_level,
             announce=lambda: output.note(f"serving {names} on http://{shown}:{config.port}"),
         )
@@ -193,8 +209,55 @@ def app_from_env() -> object:
     """A worker process's app (``--workers`` above 1): its own connection to the store."""
     from tether.client import connect
     from tether.serving.run import app_from_env as build
+    from tether.serving.run import config_from_env
 
-    return build(BackendSource(connect()))
+    return build(BackendSource(connect()), _tokens(config_from_env()))
+
+
+class ServerTokens:
+    """Callers' tokens, checked by the tether server: a token passes for a model it may read there."""
+
+    def __init__(self, server_uri: str) -> None:
+        self.server_uri = server_uri
+
+    def check(self, token: str, uri: str) -> None:
+        from tether.client.remote import RemoteBackend
+        from tether.refs import Ref
+        from tether.sdk.models import MODELS_SCHEME, run_artifact
+
+        caller = RemoteBackend(self.server_uri, token, patience_s=2.0)
+        try:
+            if uri.startswith(MODELS_SCHEME):
+                caller.registry.get_model(Ref.parse(uri).name)  # type: ignore[attr-defined]
+            else:
+                caller.tracking.get_run(run_artifact(uri)[0])
+        finally:
+            caller.close()
+
+
+def _tokens(config: ServingConfig) -> ServerTokens | None:
+    """What checks callers' tokens when ``config.auth`` is on: the tether server the store is reached at."""
+    from tether.config import Settings
+    from tether.sdk.models import MODELS_SCHEME, RUNS_SCHEME
+
+    if not config.auth:
+        return None
+    server_uri = Settings.from_env().uri
+    if server_uri is None:
+        raise typer.BadParameter(
+            "--auth checks tokens against a tether server: set TETHER_URI (and TETHER_TOKEN)",
+            param_hint="--auth",
+        )
+    unchecked = [
+        model.uri for model in config.models if not model.uri.startswith((MODELS_SCHEME, RUNS_SCHEME))
+    ]
+    if unchecked:
+        raise typer.BadParameter(
+            f"--auth needs models from the registry or a run, whose permissions the tether server knows; "
+            f"{', '.join(unchecked)} is neither",
+            param_hint="--auth",
+        )
+    return ServerTokens(server_uri)
 
 
 def _given(options: dict[str, Any]) -> dict[str, Any]:

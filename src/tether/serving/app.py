@@ -22,8 +22,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tether.errors import Conflict, InvalidInput, NotFound, Overloaded, TetherError, TooLarge
+from tether.errors import (
+    ConfigError,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    Overloaded,
+    PermissionDenied,
+    TetherError,
+    TooLarge,
+    Unauthenticated,
+)
 from tether.serving import formats
+from tether.serving.auth import BearerAuth, TokenCheck
 from tether.serving.config import ServingConfig
 from tether.serving.metrics import ServingMetrics
 from tether.serving.prediction_log import Answered, PredictionLog, read_feedback
@@ -41,8 +52,11 @@ PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8"
 class ModelServer:
     """The served models and what every route shares (metrics, limits)."""
 
-    def __init__(self, config: ServingConfig, source: ModelSource) -> None:
+    def __init__(self, config: ServingConfig, source: ModelSource, tokens: TokenCheck | None = None) -> None:
+        if config.auth and tokens is None:
+            raise ConfigError("authentication is on, but this server was given no way to check tokens")
         self.config = config
+        self.auth = BearerAuth(tokens, config.auth_cache_s) if config.auth and tokens else None
         self.metrics = ServingMetrics()
         self.models = {model.served_as: Traffic(model, source, self.metrics) for model in config.models}
         self.metrics.watch_queues(lambda: {name: m.queued_rows for name, m in self.models.items()})
@@ -54,6 +68,11 @@ class ModelServer:
     @property
     def ready(self) -> bool:
         return all(model.ready for model in self.models.values())
+
+    async def authorize(self, request: Request, traffic: Traffic) -> None:
+        """Return when the caller may use ``traffic``'s model (always, without authentication)."""
+        if self.auth is not None:
+            await self.auth.authorize(request.headers.get("authorization"), traffic.config.uri)
 
     def model(self, name: str) -> Traffic:
         served = self.models.get(name)
@@ -179,6 +198,8 @@ def _error(error: TetherError, request_id: str) -> Response:
     wait = getattr(error, "retry_after_s", None)
     if isinstance(wait, int):
         headers["retry-after"] = str(wait)
+    if isinstance(error, Unauthenticated):
+        headers["www-authenticate"] = "Bearer"
     return _json({"error": {"code": error.code, "message": error.message}}, error.http_status, headers)
 
 
@@ -202,12 +223,23 @@ class _Handlers:
     async def version(self, _request: Request) -> Response:
         return _json({"tether": __version__})
 
-    async def list_models(self, _request: Request) -> Response:
-        return _json({"models": [self._summary(model) for model in self.server.models.values()]})
+    async def list_models(self, request: Request) -> Response:
+        """The models this caller may use (every one, without authentication)."""
+        shown = []
+        try:
+            for traffic in self.server.models.values():
+                with contextlib.suppress(PermissionDenied):
+                    await self.server.authorize(request, traffic)
+                    shown.append(self._summary(traffic))
+        except TetherError as error:
+            return _error(error, _request_id(request))
+        return _json({"models": shown})
 
     async def describe(self, request: Request) -> Response:
         try:
-            return _json(self._summary(self.server.model(request.path_params["name"])))
+            traffic = self.server.model(request.path_params["name"])
+            await self.server.authorize(request, traffic)
+            return _json(self._summary(traffic))
         except TetherError as error:
             return _error(error, _request_id(request))
 
@@ -243,6 +275,7 @@ class _Handlers:
         traffic = None
         try:
             traffic = self.server.model(model_name)
+            await self.server.authorize(request, traffic)
             role, served = traffic.route(request.path_params.get("version"))
             inputs = read(await self.server.body(request), served)
             loaded, outputs = await served.predict(inputs)
@@ -294,7 +327,8 @@ class _Handlers:
         """Ground truth for earlier answers, by request id, kept in the prediction log."""
         request_id = _request_id(request)
         try:
-            served = self.server.model(request.path_params["name"])
+            traffic = self.server.model(request.path_params["name"])
+            await self.server.authorize(request, traffic)
             log = self.server.prediction_log
             if log is None:
                 raise Conflict(
@@ -302,7 +336,7 @@ class _Handlers:
                     "in serving.yaml or start it with --log-predictions"
                 )
             items = read_feedback(
-                formats.parse_json(await self.server.body(request)), served.name, log.now_ms()
+                formats.parse_json(await self.server.body(request)), traffic.name, log.now_ms()
             )
             accepted = log.add_feedback(items)
             if accepted == 0:
@@ -327,7 +361,9 @@ class _Handlers:
 
     async def oip_model(self, request: Request) -> Response:
         try:
-            served = self.server.model(request.path_params["name"]).lane(request.path_params.get("version"))
+            traffic = self.server.model(request.path_params["name"])
+            await self.server.authorize(request, traffic)
+            served = traffic.lane(request.path_params.get("version"))
             loaded = served.check_version(None)
         except TetherError as error:
             return _error(error, _request_id(request))
@@ -344,7 +380,9 @@ class _Handlers:
 
     async def oip_model_ready(self, request: Request) -> Response:
         try:
-            served = self.server.model(request.path_params["name"]).lane(request.path_params.get("version"))
+            traffic = self.server.model(request.path_params["name"])
+            await self.server.authorize(request, traffic)
+            served = traffic.lane(request.path_params.get("version"))
         except TetherError as error:
             return _error(error, _request_id(request))
         return _json({"name": served.name, "ready": served.ready}, 200 if served.ready else 503)

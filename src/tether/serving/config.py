@@ -115,6 +115,12 @@ class ServingConfig(BaseModel):
     max_request_bytes: Annotated[int, Field(ge=1024)] = 64 * 1024 * 1024
     models: Annotated[list[ServedModelConfig], Field(min_length=1)]
     prediction_log: PredictionLogConfig | None = None
+    auth: bool = Field(
+        default=False, description="Callers need a tether server token that may read the model they call."
+    )
+    auth_cache_s: Annotated[
+        float, Field(ge=0, le=3600, description="How long a token's verdict is kept.")
+    ] = 60.0
 
     @model_validator(mode="after")
     def _unique(self) -> ServingConfig:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tether.serving.app import ModelServer, create_app
+from tether.serving.auth import TokenCheck
 from tether.serving.config import ServingConfig
 from tether.serving.source import ModelSource
 
@@ -23,13 +24,14 @@ def serve(
     source: ModelSource,
     *,
     factory: str,
+    tokens: TokenCheck | None = None,
     log_level: str = "info",
     announce: Callable[[], None] = lambda: None,
 ) -> None:
     """Serve until interrupted; ``announce`` is called once the models are loaded (with one worker) or
     the workers are about to start. With ``workers > 1`` each worker process builds its app by calling
     ``factory`` (an import path, ``module:function``) which reads the configuration back with
-    :func:`config_from_env`."""
+    :func:`config_from_env`. ``tokens`` checks callers' tokens when ``config.auth`` is on."""
     import uvicorn
 
     options: dict[str, Any] = {
@@ -40,28 +42,25 @@ def serve(
         "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_S,
     }
     if config.workers == 1:
-        asyncio.run(_serve_one(config, source, options, announce))
+        asyncio.run(_serve_one(ModelServer(config, source, tokens), options, announce))
         return
     os.environ[ENV_CONFIG] = config.model_dump_json()
     announce()
     uvicorn.run(factory, factory=True, workers=config.workers, **options)
 
 
-async def _serve_one(
-    config: ServingConfig, source: ModelSource, options: dict[str, Any], announce: Callable[[], None]
-) -> None:
+async def _serve_one(server: ModelServer, options: dict[str, Any], announce: Callable[[], None]) -> None:
     """Load every model first (a failure is an error, and nothing listens), then bind and serve."""
     import uvicorn
 
-    server = ModelServer(config, source)
     await server.start()
     announce()
     await uvicorn.Server(uvicorn.Config(create_app(server), **options)).serve()
 
 
-def app_from_env(source: ModelSource) -> object:
+def app_from_env(source: ModelSource, tokens: TokenCheck | None = None) -> object:
     """A worker process's app, from the configuration its parent put in the environment."""
-    return create_app(ModelServer(config_from_env(), source))
+    return create_app(ModelServer(config_from_env(), source, tokens))
 
 
 def config_from_env() -> ServingConfig:
