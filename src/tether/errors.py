@@ -159,15 +159,19 @@ class PermissionDenied(TetherError):
     http_status = 403
 
 
-class RateLimited(TetherError):
-    """Too many attempts in a short time; try again later."""
-
-    code = "TOO_MANY_REQUESTS"
-    http_status = 429
+class TryLater(TetherError):
+    """Refused for now; ``retry_after_s`` (sent as ``Retry-After``) says when trying again may work."""
 
     def __init__(self, message: str, retry_after_s: int | None = None) -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
+
+
+class RateLimited(TryLater):
+    """Too many attempts in a short time; try again later."""
+
+    code = "TOO_MANY_REQUESTS"
+    http_status = 429
 
 
 # --- the environment ---------------------------------------------------------------------------------
@@ -180,15 +184,11 @@ class StorageError(TetherError):
     http_status = 503
 
 
-class Overloaded(TetherError):
+class Overloaded(TryLater):
     """A model server's queue is full; the request was not taken and can be sent again after a while."""
 
     code = "OVERLOADED"
     http_status = 503
-
-    def __init__(self, message: str, retry_after_s: int | None = None) -> None:
-        super().__init__(message)
-        self.retry_after_s = retry_after_s
 
 
 class ModelFailed(TetherError):

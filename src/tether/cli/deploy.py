@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from tether.cli import output
-from tether.cli.options import Json
+from tether.cli.options import Json, ModelOrConfig
 from tether.errors import NotFound
 
 if TYPE_CHECKING:
@@ -70,15 +70,7 @@ class BackendPackages:
 
 @app.command("build", epilog=EPILOG)
 def build(
-    target: Annotated[
-        str,
-        typer.Argument(
-            metavar="MODEL_OR_CONFIG",
-            help="A model URI (models:/churn@champion, models:/churn/3, runs:/<run id>/model), a package "
-            "folder, or a serving.yaml listing several models.",
-            show_default=False,
-        ),
-    ],
+    target: ModelOrConfig,
     out: Annotated[
         Path,
         typer.Option(

@@ -14,6 +14,15 @@ OnlyDeleted = Annotated[bool, typer.Option("--deleted", help="Show only deleted 
 RunId = Annotated[
     str, typer.Argument(metavar="RUN_ID", help="A run id (32 hex characters).", show_default=False)
 ]
+ModelOrConfig = Annotated[
+    str,
+    typer.Argument(
+        metavar="MODEL_OR_CONFIG",
+        help="A model URI (models:/churn@champion, models:/churn/3, runs:/<run id>/model), a package "
+        "folder, or a serving.yaml listing several models.",
+        show_default=False,
+    ),
+]
 
 
 def view_of(show_all: bool, only_deleted: bool) -> ViewType:

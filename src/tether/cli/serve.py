@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 
 from tether.cli import output
+from tether.cli.options import ModelOrConfig
 
 if TYPE_CHECKING:
     from tether.client import Backend
@@ -77,14 +78,7 @@ class BackendSource:
 
 
 def serve(
-    target: Annotated[
-        str,
-        typer.Argument(
-            metavar="MODEL_OR_CONFIG",
-            help="A model URI (models:/churn@champion, models:/churn/3, runs:/<run id>/model), a package "
-            "folder, or a serving.yaml listing several models.",
-        ),
-    ],
+    target: ModelOrConfig,
     host: Annotated[str | None, typer.Option(help="Address to listen on.  [default: 127.0.0.1]")] = None,
     port: Annotated[
         int | None, typer.Option(min=0, max=65535, help="Port to listen on.  [default: 8080]")

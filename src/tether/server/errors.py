@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from tether.errors import InvalidFilter, TetherError
+from tether.errors import InvalidFilter, TetherError, TryLater
 from tether.schemas import describe_errors
 
 log = logging.getLogger("tether.server")
@@ -46,9 +46,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
 async def _tether_error(request: Request, error: TetherError) -> JSONResponse:
     headers = {}
-    wait = getattr(error, "retry_after_s", None)
-    if isinstance(wait, int):
-        headers["retry-after"] = str(wait)
+    if isinstance(error, TryLater) and error.retry_after_s is not None:
+        headers["retry-after"] = str(error.retry_after_s)
     if error.http_status == 401:
         headers["www-authenticate"] = 'Bearer realm="tether"'
     details: dict[str, object] | None = None

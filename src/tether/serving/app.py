@@ -31,6 +31,7 @@ from tether.errors import (
     PermissionDenied,
     TetherError,
     TooLarge,
+    TryLater,
     Unauthenticated,
 )
 from tether.serving import formats
@@ -195,9 +196,8 @@ def _json(document: Any, status: int = 200, headers: dict[str, str] | None = Non
 
 def _error(error: TetherError, request_id: str) -> Response:
     headers = {"x-request-id": request_id}
-    wait = getattr(error, "retry_after_s", None)
-    if isinstance(wait, int):
-        headers["retry-after"] = str(wait)
+    if isinstance(error, TryLater) and error.retry_after_s is not None:
+        headers["retry-after"] = str(error.retry_after_s)
     if isinstance(error, Unauthenticated):
         headers["www-authenticate"] = "Bearer"
     return _json({"error": {"code": error.code, "message": error.message}}, error.http_status, headers)
