@@ -4,8 +4,8 @@ Every measurement that depends on what a process has imported or allocated runs 
 script starts itself again with ``--worker NAME CONFIG``, the worker prints one JSON line of results,
 and the parent reads that line and the worker's peak RSS (from ``os.wait4``) when it exits.
 
-The server benchmarks also start tether's and MLflow's servers here, each on a free port in a process
-group of its own that is always stopped, and make throwaway PostgreSQL databases.
+The server benchmarks also start servers here (tether's, MLflow's, or any command), each on a free port in
+a process group of its own that is always stopped, and make throwaway PostgreSQL databases.
 """
 
 from __future__ import annotations
@@ -120,9 +120,9 @@ def median(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
-def header(title: str) -> None:
-    """Title plus what the figures depend on: date, machine and versions."""
-    versions = ", ".join(f"{name} {_version(name)}" for name in ("tether", "mlflow", "sqlalchemy"))
+def header(title: str, packages: Sequence[str] = ("tether", "mlflow", "sqlalchemy")) -> None:
+    """Title plus what the figures depend on: date, machine and the versions of ``packages``."""
+    versions = ", ".join(f"{name} {_version(name)}" for name in packages)
     print(f"# {title}")
     machine = f"{os.cpu_count()} cores · Python {platform.python_version()} · SQLite {sqlite3.sqlite_version}"
     print(f"{datetime.date.today().isoformat()} · {machine}\n{versions}\n")
@@ -190,7 +190,7 @@ def print_markdown(header: tuple[str, str, str, str], rows: Sequence[tuple[str, 
             print("|" + "|".join("-" * (w + 1) + (":" if i else "-") for i, w in enumerate(widths)) + "|")
 
 
-# --- servers: tether's and MLflow's, each in a process group of its own on a free port ----------------
+# --- servers: tether's, MLflow's or any other, each in a process group of its own on a free port ------
 
 BIN = Path(PYTHON).parent
 PG_ADMIN_URL = os.environ.get("TETHER_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -217,16 +217,16 @@ class Server:
 
 def tether_server(folder: Path, db_url: str | None = None) -> contextlib.AbstractContextManager[Server]:
     """``tether server`` on the store in ``folder``, with its metadata in ``db_url`` when given."""
-    port = _free_port()
+    port = free_port()
     command = [str(BIN / "tether"), "server", "--port", str(port), "--log-level", "warning"]
     if db_url is not None:
         command += ["--db", db_url]
-    return _serve(command, tether_env(TETHER_HOME=str(folder)), folder, port)
+    return serve_process(command, tether_env(TETHER_HOME=str(folder)), folder, port)
 
 
 def mlflow_server(folder: Path, backend_uri: str) -> contextlib.AbstractContextManager[Server]:
     """``mlflow server`` (one worker) on ``backend_uri``, serving artifacts from ``folder/mlartifacts``."""
-    port = _free_port()
+    port = free_port()
     command = [
         str(BIN / "mlflow"),
         "server",
@@ -241,7 +241,7 @@ def mlflow_server(folder: Path, backend_uri: str) -> contextlib.AbstractContextM
         "--workers",
         "1",
     ]
-    return _serve(command, child_env(), folder, port)
+    return serve_process(command, child_env(), folder, port)
 
 
 @contextlib.contextmanager
@@ -255,15 +255,19 @@ def server_for(tool: str, folder: Path, db_url: str) -> Iterator[tuple[Server, d
             yield server, mlflow_client_env(server.url)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port of 127.0.0.1 that nothing listens on now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
 @contextlib.contextmanager
-def _serve(command: Sequence[str], env: dict[str, str], folder: Path, port: int) -> Iterator[Server]:
-    """Start a server in ``folder``, wait until ``/health`` answers; always stop it and its children."""
+def serve_process(
+    command: Sequence[str], env: dict[str, str], folder: Path, port: int, health: str = "/health"
+) -> Iterator[Server]:
+    """Start a server in ``folder`` (its output in ``folder/server.log``), wait until ``health`` answers 200;
+    always stop it and its children."""
     url = f"http://127.0.0.1:{port}"
     log_path = folder / "server.log"
     with open(log_path, "wb") as log:
@@ -271,24 +275,26 @@ def _serve(command: Sequence[str], env: dict[str, str], folder: Path, port: int)
             command, env=env, cwd=folder, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        _wait_healthy(process, url, log_path)
+        _wait_healthy(process, url + health, log_path)
         yield Server(url, process.pid)
     finally:
         _stop_group(process)
 
 
-def _wait_healthy(process: subprocess.Popen[bytes], url: str, log_path: Path, timeout_s: float = 180) -> None:
+def _wait_healthy(
+    process: subprocess.Popen[bytes], health_url: str, log_path: Path, timeout_s: float = 180
+) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the server exited with {process.returncode}:\n{_tail(log_path)}")
         try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+            with urllib.request.urlopen(health_url, timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError(f"the server did not answer /health within {timeout_s:.0f} s:\n{_tail(log_path)}")
+    raise RuntimeError(f"the server did not answer {health_url} within {timeout_s:.0f} s:\n{_tail(log_path)}")
 
 
 def _tail(log_path: Path) -> str:
