@@ -9,6 +9,7 @@ what was expected.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal
 
@@ -83,10 +84,21 @@ def conform(data: ModelInput, spec: TableSpec | TensorSpec) -> pd.DataFrame | np
     if missing:
         wanted = ", ".join(f"{c.name!r} ({c.dtype})" for c in missing)
         raise SignatureMismatch(f"the input is missing column(s) {wanted}; it has {list(frame.columns)}")
+    expected = _pandas_dtypes(tuple(c.dtype for c in spec.columns))
+    names = [c.name for c in spec.columns]
+    if list(frame.columns) == names and all(a == e for a, e in zip(frame.dtypes, expected, strict=True)):
+        return frame  # already the columns and dtypes asked for: the served hot path, nothing to copy
     conformed: pd.DataFrame = pd.DataFrame(
-        {c.name: _conform_column(frame[c.name], c) for c in spec.columns}, index=frame.index
+        {c.name: _conform_column(frame[c.name], c, e) for c, e in zip(spec.columns, expected, strict=True)},
+        index=frame.index,
     )
     return conformed
+
+
+@functools.lru_cache(maxsize=256)
+def _pandas_dtypes(names: tuple[str, ...]) -> tuple[Any, ...]:
+    """The pandas dtypes that a signature's dtype names stand for, worked out once per signature."""
+    return tuple(pd.api.types.pandas_dtype(name) for name in names)
 
 
 def as_frame(data: Any) -> pd.DataFrame:
@@ -141,8 +153,7 @@ def _frame_for(data: ModelInput, spec: TableSpec) -> pd.DataFrame:
         raise SignatureMismatch(f"cannot read the input as a table: {error}") from None
 
 
-def _conform_column(column: pd.Series, spec: ColumnSpec) -> pd.Series:
-    expected = pd.api.types.pandas_dtype(spec.dtype)
+def _conform_column(column: pd.Series, spec: ColumnSpec, expected: Any) -> pd.Series:
     actual = column.dtype
     if actual == expected:
         return column

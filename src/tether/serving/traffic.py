@@ -67,13 +67,16 @@ class Traffic:
     async def start(self) -> None:
         await asyncio.gather(*(model.start() for _, model in self.lanes()))
 
-    async def refresh(self) -> None:
-        """Follow each alias; one that cannot be checked keeps what it has and the others still move."""
+    async def refresh(self) -> bool:
+        """Follow each alias; one that cannot be checked keeps what it has and the others still move.
+        True when any of them switched version."""
+        switched = False
         for role, model in self.lanes():
             try:
-                await model.refresh()
+                switched = await model.refresh() or switched
             except Exception as error:  # any failure to reach or load: keep serving what is loaded
                 log.warning("%s (%s): could not check for a new version: %s", self.name, role, error)
+        return switched
 
     async def close(self) -> None:
         """Answer what every lane holds; copies already sent to the shadow finish first."""
