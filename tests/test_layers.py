@@ -19,7 +19,17 @@ FOUNDATION = (
     "tether.endpoints",
     "tether.paging",
 )
-DOMAINS = ("auth", "tracking", "models", "registry", "data", "monitoring", "pipelines", "serving")
+DOMAINS = (
+    "auth",
+    "tracking",
+    "models",
+    "registry",
+    "data",
+    "monitoring",
+    "pipelines",
+    "deployments",
+    "serving",
+)
 
 
 def _domain_rule(index: int) -> tuple[str, ...]:
@@ -61,7 +71,8 @@ def _model_packaging(target: str) -> bool:
 
 
 def _serving_entry(target: str) -> bool:
-    return target.startswith(("tether.serving.run", "tether.serving.config", "tether.serving.source"))
+    runners = ("tether.serving.run", "tether.serving.ray_app")
+    return target.startswith((*runners, "tether.serving.config", "tether.serving.source"))
 
 
 RULES: list[tuple[tuple[str, ...], object]] = [

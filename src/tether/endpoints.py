@@ -26,10 +26,11 @@ from tether.types import Level
 
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
 
-ScopeKind = Literal["experiment", "run", "report", "experiment-name", "ref", "source", "model"]
+ScopeKind = Literal["experiment", "run", "report", "experiment-name", "ref", "source", "model", "deployment"]
 """What a request names to say which experiment governs it: an experiment id, a run id, a report id, an
 experiment name, a typed reference (``run:<id>`` …) to any of those, or a model source
-(``runs:/<id>/<path>``). ``model`` is a registered model's name, governed by the model's own permissions."""
+(``runs:/<id>/<path>``). ``model`` is a registered model's name, governed by the model's own permissions;
+``deployment`` a deployment's name, governed by the permissions of the registered models it serves."""
 
 CallerValue = Literal[
     "user_id",
@@ -86,9 +87,9 @@ def on(level: Level, *scopes: Scope) -> Access:
     return Access("experiment", level, scopes)
 
 
-def on_model(level: Level, scope: Scope, also: Access | None = None) -> Access:
-    """``level`` on the registered model the scope names (and ``also``, when given)."""
-    return Access("model", level, (scope,), also)
+def on_model(level: Level, *scopes: Scope, also: Access | None = None) -> Access:
+    """``level`` on the registered models the scopes name (and ``also``, when given)."""
+    return Access("model", level, scopes, also)
 
 
 def in_path(kind: ScopeKind, name: str) -> Scope:
@@ -163,13 +164,16 @@ class Domain:
     ``name`` is the domain's attribute on a backend (``backend.tracking``). ``streams`` names the service
     methods served by hand-written streaming routes instead of declarations. ``scopes`` names, per kind of
     object, the service method that takes the object's id and returns the id of the experiment governing
-    it; the server calls those only to check permissions. ``internal`` names the methods other domains
-    call in process, inside their own transactions. The remote client offers neither.
+    it; the server calls those only to check permissions. ``model_scopes`` does the same for objects
+    governed by registered models: its methods return the names of the models governing one object.
+    ``internal`` names the methods other domains call in process, inside their own transactions. The
+    remote client offers none of these.
     """
 
     name: str
     endpoints: tuple[Endpoint, ...]
     scopes: Mapping[ScopeKind, str] = field(default_factory=dict)
+    model_scopes: Mapping[ScopeKind, str] = field(default_factory=dict)
     streams: tuple[str, ...] = ()
     internal: tuple[str, ...] = ()
 

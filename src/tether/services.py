@@ -12,6 +12,7 @@ from tether.auth.guard import Guard
 from tether.auth.ratelimit import LoginLimits
 from tether.auth.service import AuthService
 from tether.config import Settings
+from tether.deployments.service import DeploymentService
 from tether.lineage.service import LineageService
 from tether.monitoring.service import MonitoringService
 from tether.registry.service import RegistryService
@@ -29,6 +30,7 @@ class Services:
     auth: AuthService
     monitoring: MonitoringService
     registry: RegistryService
+    deployments: DeploymentService
     guard: Guard
     """The server's side of auth: credentials, sessions and permission checks."""
 
@@ -51,5 +53,6 @@ def open_services(settings: Settings, *, login_limits: LoginLimits | None = None
         auth=auth,
         monitoring=MonitoringService(db, blobs, tracking, lineage),
         registry=RegistryService(db, tracking, lineage),
+        deployments=DeploymentService(db, lineage),
         guard=Guard(auth, login_limits=login_limits),
     )

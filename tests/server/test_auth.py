@@ -35,8 +35,9 @@ def error_of(response: httpx.Response) -> tuple[int, str]:
 
 @dataclass
 class Private:
-    """An experiment of ``owner`` with one run, a metric, an artifact and a report, and a registered
-    model of ``owner`` whose version 1 (alias ``champion``) is the run's model package."""
+    """An experiment of ``owner`` with one run, a metric, an artifact and a report, a registered model of
+    ``owner`` whose version 1 (alias ``champion``) is the run's model package, and a deployment named like
+    the model that serves it."""
 
     experiment_id: str
     name: str
@@ -79,7 +80,17 @@ def private(secured: SecuredServer, tmp_path_factory: pytest.TempPathFactory) ->
         created = owner.post(f"{API}/models/{model}/versions", json={"source": source})
         assert created.status_code == 201 and created.json()["version"] == 1
         assert owner.put(f"{API}/models/{model}/aliases/champion", json={"version": 1}).status_code == 200
+        deployment = {
+            "models": deployed_lanes(model),
+            "url": "http://127.0.0.1:8080",
+            "report_interval_s": 3600,
+        }
+        assert owner.put(f"{API}/deployments/{model}", json=deployment).status_code == 200
     return Private(experiment, name, run, report, model)
+
+
+def deployed_lanes(model: str) -> list[dict[str, Any]]:
+    return [{"served_name": "churn", "uri": f"models:/{model}@champion", "model": model, "version": 1}]
 
 
 def report_body(run_id: str) -> dict[str, Any]:
@@ -143,6 +154,8 @@ def call(client: httpx.Client, route: access.DeclaredRoute, private: Private) ->
         f"{API}/models/{{name}}/versions/{{version}}/tags": {"key": "k", "value": "v"},
         f"{API}/models/{{name}}/aliases/{{alias}}": {"version": 1},
         f"{API}/models/{{name}}/permissions/{{username}}": {"level": "MANAGE"},
+        f"{API}/deployments/{{name}}": {"models": deployed_lanes(private.model), "url": "http://stolen"},
+        f"{API}/deployments/{{name}}/stats": {"window_s": 15, "stats": []},
     }
     if method in ("POST", "PUT", "PATCH"):
         return client.request(method, url, params=params, json=bodies.get(route.path, {}))
@@ -168,6 +181,7 @@ def snapshot(admin: httpx.Client, private: Private) -> list[Any]:
         admin.get(f"{API}/models/{private.model}/versions").json(),
         admin.get(f"{API}/models/{private.model}/history").json(),
         admin.get(f"{API}/models/{private.model}/permissions").json(),
+        admin.get(f"{API}/deployments/{private.model}").json(),
     ]
 
 

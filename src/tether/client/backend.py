@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from tether.auth.service import AuthService
+    from tether.deployments.service import DeploymentService
     from tether.lineage.service import LineageService
     from tether.monitoring.service import MonitoringService
     from tether.registry.service import RegistryService
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     MonitoringAPI = MonitoringService
     LineageAPI = LineageService
     RegistryAPI = RegistryService
+    DeploymentsAPI = DeploymentService
 
 
 class Backend(Protocol):
@@ -41,6 +43,9 @@ class Backend(Protocol):
 
     @property
     def registry(self) -> RegistryAPI: ...
+
+    @property
+    def deployments(self) -> DeploymentsAPI: ...
 
     @property
     def remote(self) -> bool:

@@ -19,6 +19,7 @@ class LocalBackend:
         self.monitoring = self.services.monitoring
         self.lineage = self.services.lineage
         self.registry = self.services.registry
+        self.deployments = self.services.deployments
 
     def close(self) -> None:
         self.services.close()

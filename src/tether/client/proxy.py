@@ -113,7 +113,7 @@ class RemoteDomain:
         """Only called for names that are not there: say why, rather than a bare AttributeError."""
         if name.startswith("_"):
             raise AttributeError(name)
-        if name in self._domain.scopes.values():
+        if name in (*self._domain.scopes.values(), *self._domain.model_scopes.values()):
             raise AttributeError(f"{name} is for the server's permission checks; a client cannot call it")
         if name in self._domain.internal:
             raise AttributeError(f"{name} runs inside the server's own transactions; a client cannot call it")

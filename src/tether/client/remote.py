@@ -14,6 +14,7 @@ from typing import IO, TYPE_CHECKING, Any, cast
 from tether.auth.routes import DOMAIN as AUTH
 from tether.client.http import HttpTransport
 from tether.client.proxy import API, RemoteDomain, segment
+from tether.deployments.routes import DOMAIN as DEPLOYMENTS
 from tether.lineage.routes import DOMAIN as LINEAGE
 from tether.monitoring.routes import DOMAIN as MONITORING
 from tether.registry.routes import DOMAIN as REGISTRY
@@ -21,7 +22,14 @@ from tether.tracking.routes import DOMAIN as TRACKING
 from tether.tracking.schemas import ArtifactInfo
 
 if TYPE_CHECKING:
-    from tether.client.backend import AuthAPI, LineageAPI, MonitoringAPI, RegistryAPI, TrackingAPI
+    from tether.client.backend import (
+        AuthAPI,
+        DeploymentsAPI,
+        LineageAPI,
+        MonitoringAPI,
+        RegistryAPI,
+        TrackingAPI,
+    )
 
 CHUNK = 1024 * 1024
 
@@ -91,6 +99,7 @@ class RemoteBackend:
         self.monitoring = cast("MonitoringAPI", RemoteDomain(MONITORING, self.http))
         self.lineage = cast("LineageAPI", RemoteDomain(LINEAGE, self.http))
         self.registry = cast("RegistryAPI", RemoteDomain(REGISTRY, self.http))
+        self.deployments = cast("DeploymentsAPI", RemoteDomain(DEPLOYMENTS, self.http))
 
     def close(self) -> None:
         self.http.close()

@@ -1,11 +1,11 @@
 """``tether.Client``: explicit-id access to every domain, with no hidden state.
 
-``client.tracking``, ``client.monitoring``, ``client.lineage`` and ``client.auth`` are the domains'
-service interfaces, the same whether the client runs on a local store or a server. The methods on
-``Client`` itself are the conveniences written once on top of them (a param at a time, a figure as an
-artifact, a folder in and out), plus typed shortcuts to the most used tracking calls (``client.get_run`` is
-``client.tracking.get_run``). Writes are synchronous: a call returns when the data is stored, unlike the
-fluent API's metric buffer.
+``client.tracking``, ``client.monitoring``, ``client.lineage``, ``client.auth``, ``client.registry`` and
+``client.deployments`` are the domains' service interfaces, the same whether the client runs on a local
+store or a server. The methods on ``Client`` itself are the conveniences written once on top of them (a
+param at a time, a figure as an artifact, a folder in and out), plus typed shortcuts to the most used
+tracking calls (``client.get_run`` is ``client.tracking.get_run``). Writes are synchronous: a call returns
+when the data is stored, unlike the fluent API's metric buffer.
 """
 
 from __future__ import annotations
@@ -24,7 +24,14 @@ from tether.tracking.schemas import MetricColumns, metrics_of
 from tether.types import MetricPoint, RunStatus, ViewType
 
 if TYPE_CHECKING:
-    from tether.client.backend import AuthAPI, LineageAPI, MonitoringAPI, RegistryAPI, TrackingAPI
+    from tether.client.backend import (
+        AuthAPI,
+        DeploymentsAPI,
+        LineageAPI,
+        MonitoringAPI,
+        RegistryAPI,
+        TrackingAPI,
+    )
     from tether.models.package import Model
     from tether.models.signatures import ModelInput
     from tether.monitoring.schemas import StoredReport
@@ -77,6 +84,10 @@ class Client:
     @property
     def registry(self) -> RegistryAPI:
         return self.backend.registry
+
+    @property
+    def deployments(self) -> DeploymentsAPI:
+        return self.backend.deployments
 
     # --- shortcuts to the tracking API --------------------------------------------------------------------
 

@@ -9,7 +9,8 @@ requirement is met (the caller has no user), but the declarations stay, so turni
 changes no code path.
 
 The experiment behind an object is found by the scope resolvers of the domains (``Domain.scopes``),
-gathered in ``app.state.scopes`` when the app is built.
+gathered in ``app.state.scopes`` when the app is built; the registered models behind an object governed
+by models (a deployment) by ``Domain.model_scopes``, in ``app.state.model_scopes``.
 
 Order of refusals: no or bad credentials 401, then a run or experiment name that does not exist 404, then
 403 (also for an experiment id the caller holds nothing on, so ids reveal nothing to a stranger).
@@ -34,6 +35,8 @@ from tether.server.credentials import SESSION_COOKIE, Caller, identify
 
 Resolvers = Mapping[ScopeKind, Callable[[str], str]]
 """For each kind of object, how to find the id of the experiment that governs one (by its id)."""
+ModelResolvers = Mapping[ScopeKind, Callable[[str], list[str]]]
+"""For each kind of object governed by registered models, how to find the names of those models."""
 
 OPEN = Caller(user=None)
 
@@ -73,6 +76,11 @@ class Requirement:
         experiment_ids: list[str] = []
         for scope in required.scopes:
             for value in await self._values(request, scope):
+                governed = _governed_by_models(state.model_scopes, scope.kind, value)
+                if governed is not None:
+                    resolver, key = governed
+                    models += await run_in_threadpool(resolver, key)
+                    continue
                 model = value if required.kind == "model" else _model_of(scope.kind, value)
                 if model is not None:
                     models.append(model)
@@ -100,6 +108,22 @@ class Requirement:
         if found is None:
             return []
         return [str(v) for v in found] if isinstance(found, list) else [str(found)]
+
+
+def _governed_by_models(
+    resolvers: ModelResolvers, kind: ScopeKind, value: str
+) -> tuple[Callable[[str], list[str]], str] | None:
+    """How to find the registered models governing what ``value`` names, when models govern it (a
+    deployment, by its name or by ``deployment:<name>``); None for anything else."""
+    if kind in resolvers:
+        return resolvers[kind], value
+    if kind != "ref":
+        return None
+    try:
+        ref = Ref.parse(value)
+    except InvalidRef:
+        return None  # refused, saying why, where the reference is resolved
+    return next(((resolver, ref.id) for scoped, resolver in resolvers.items() if scoped == ref.kind), None)
 
 
 def _model_of(kind: ScopeKind, value: str) -> str | None:

@@ -6,20 +6,22 @@ import dataclasses
 import json
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
 from tether.auth import routes as auth_routes
 from tether.auth.ratelimit import LoginLimits
 from tether.config import Quotas, Settings
-from tether.endpoints import Domain
+from tether.deployments import routes as deployment_routes
+from tether.endpoints import Domain, ScopeKind
 from tether.lineage import routes as lineage_routes
 from tether.monitoring import routes as monitoring_routes
 from tether.registry import routes as registry_routes
 from tether.registry.webhooks.sender import WebhookSender
-from tether.server.access import Resolvers, document_security, require_declared
+from tether.server.access import ModelResolvers, Resolvers, document_security, require_declared
 from tether.server.errors import install_error_handlers
 from tether.server.limits import BodyLimit, RequestLimits
 from tether.server.mount import mount
@@ -39,6 +41,7 @@ DOMAINS: tuple[Domain, ...] = (
     monitoring_routes.DOMAIN,
     lineage_routes.DOMAIN,
     registry_routes.DOMAIN,
+    deployment_routes.DOMAIN,
 )
 """Every domain whose declared endpoints the server mounts; each is an attribute of ``Services``."""
 
@@ -81,6 +84,7 @@ def create_app(
     app.state.services = services
     app.state.guard = services.guard
     app.state.scopes = scope_resolvers(services)
+    app.state.model_scopes = model_scope_resolvers(services)
     app.state.auth_enabled = auth
     install_error_handlers(app)
     app.add_middleware(BodyLimit, limits=limits or RequestLimits.of(settings.quotas))
@@ -104,10 +108,19 @@ def create_app(
 
 def scope_resolvers(services: Services) -> Resolvers:
     """Every domain's way from an object's id to the experiment that governs it, bound to its service."""
+    return _bound(services, lambda domain: domain.scopes)
+
+
+def model_scope_resolvers(services: Services) -> ModelResolvers:
+    """Every domain's way from an object's id to the registered models that govern it."""
+    return _bound(services, lambda domain: domain.model_scopes)
+
+
+def _bound(services: Services, scopes: Callable[[Domain], Mapping[ScopeKind, str]]) -> dict[ScopeKind, Any]:
     resolvers = {}
     for domain in DOMAINS:
         service = getattr(services, domain.name)
-        resolvers.update({kind: getattr(service, method) for kind, method in domain.scopes.items()})
+        resolvers.update({kind: getattr(service, method) for kind, method in scopes(domain).items()})
     return resolvers
 
 
