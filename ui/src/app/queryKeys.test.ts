@@ -4,12 +4,21 @@ import { describe, expect, it } from 'vitest'
 import { sessionKeys } from '../api/session'
 import { artifactKeys } from '../artifacts/api'
 import { accessKeys } from '../auth/api'
+import { deploymentKeys } from '../deployments/api'
 import { experimentKeys } from '../experiments/api'
 import { reportKeys } from '../reports/api'
 import { runKeys } from '../runs/api'
 import { reachedBy } from '../test/queryCache'
 
-const roots = [sessionKeys.all, accessKeys.all, experimentKeys.all, runKeys.all, reportKeys.all, artifactKeys.all]
+const roots = [
+  sessionKeys.all,
+  accessKeys.all,
+  experimentKeys.all,
+  runKeys.all,
+  reportKeys.all,
+  artifactKeys.all,
+  deploymentKeys.all,
+]
 
 describe('query key factories', () => {
   it('give each resource a root of its own', () => {

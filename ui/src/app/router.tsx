@@ -33,6 +33,8 @@ export const router = createBrowserRouter([
       { path: 'models', lazy: async () => ({ Component: (await import('../models/ModelsPage')).ModelsPage }) },
       { path: 'models/:name', lazy: async () => ({ Component: (await import('../models/ModelPage')).ModelPage }) },
       { path: 'models/:name/versions/:version', lazy: async () => ({ Component: (await import('../models/VersionPage')).VersionPage }) },
+      { path: 'deployments', lazy: async () => ({ Component: (await import('../deployments/DeploymentsPage')).DeploymentsPage }) },
+      { path: 'deployments/:name', lazy: async () => ({ Component: (await import('../deployments/DeploymentPage')).DeploymentPage }) },
       { path: 'reports/:reportId', lazy: async () => ({ Component: (await import('../reports/ReportPage')).ReportPage }) },
       { path: '*', Component: NotFound },
     ],

@@ -14,6 +14,7 @@ import { formatBytes } from '../artifacts/paths'
 import { Markdown } from '../markdown/Markdown'
 import { None, Section } from '../run/Section'
 import { formatIso } from '../ui/format'
+import { Facts } from '../ui/Facts'
 import { ErrorState, Loading } from '../ui/State'
 import { LINEAGE_DEPTH, lineageQuery, packageFilesQuery, sourceParts, versionQuery } from './api'
 import { lineageViews } from './lineage'
@@ -70,14 +71,7 @@ function VersionView({ version }: { version: ModelVersion }) {
           <span className="mono">{name}</span> version {version.version}
         </h1>
       </div>
-      <dl className={styles.facts} aria-label="About this version">
-        {facts.map(([label, value]) => (
-          <div key={label}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <Facts facts={facts} label="About this version" />
       {description && (
         <Section title="Description">
           <Markdown text={description} />

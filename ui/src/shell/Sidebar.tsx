@@ -28,6 +28,9 @@ export function Sidebar() {
         <Link to="/models">Models</Link>
       </div>
       <div className={styles.sectionHead}>
+        <Link to="/deployments">Deployments</Link>
+      </div>
+      <div className={styles.sectionHead}>
         <Link to="/">Experiments</Link>
         {experiments.data && <span>{formatCount(experiments.data.length)}</span>}
       </div>

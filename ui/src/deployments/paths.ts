@@ -1,0 +1,4 @@
+/** The URLs of the deployments' pages. */
+export function deploymentPath(name: string): string {
+  return `/deployments/${encodeURIComponent(name)}`
+}
