@@ -18,10 +18,12 @@ from tether.cli.options import ModelOrConfig
 
 if TYPE_CHECKING:
     from tether.client import Backend
+    from tether.deployments.schemas import DeploymentRegister, StatsReport
     from tether.serving.config import ServedModelConfig, ServingConfig
     from tether.serving.source import LoadedVersion
 
 LogLevel = Literal["critical", "error", "warning", "info", "debug"]
+Where = Literal["local", "ray"]
 FACTORY = "tether.cli.serve:app_from_env"
 
 EPILOG = """Examples:
@@ -30,6 +32,7 @@ EPILOG = """Examples:
   tether serve models:/churn@champion --port 8080
   tether serve models:/churn/3 --max-batch-rows 512 --max-latency-ms 10
   tether serve serving.yaml --workers 4
+  tether serve models:/churn@champion --on ray --replicas 4
   curl -X POST localhost:8080/v1/models/churn/predict -d '{"instances": [{"age": 31, "plan": "pro"}]}'
 
 Docs: docs/serving.md"""
@@ -54,6 +57,14 @@ class BackendSource:
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
+
+    @classmethod
+    def from_env(cls) -> BackendSource:
+        """A source with a connection of its own, for a process that loads models apart from the command
+        (a worker, a Ray Serve replica)."""
+        from tether.client import connect
+
+        return cls(connect())
 
     def resolve(self, uri: str) -> int | None:
         from tether.sdk.models import MODELS_SCHEME, version_of
@@ -145,6 +156,34 @@ def serve(
             "(TETHER_URI) that may read the model they call.",
         ),
     ] = False,
+    deployment: Annotated[
+        str | None,
+        typer.Option(metavar="NAME", help="Report to tether as this deployment (status, traffic)."),
+    ] = None,
+    on: Annotated[
+        Where | None,
+        typer.Option(
+            help="Serve from this process (local) or as a Ray Serve app (ray).  "
+            "[default: local; ray for a serving.yaml with a ray section]"
+        ),
+    ] = None,
+    replicas: Annotated[
+        int | None, typer.Option(min=1, help="With --on ray: replicas, each with every model.  [default: 1]")
+    ] = None,
+    min_replicas: Annotated[
+        int | None,
+        typer.Option(min=1, help="With --on ray: fewest replicas the autoscaler keeps.  [default: 1]"),
+    ] = None,
+    max_replicas: Annotated[
+        int | None, typer.Option(min=1, help="With --on ray: most replicas; turns autoscaling on.")
+    ] = None,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="With --on ray: a running Ray cluster (ray://head:10001, auto).  [default: start Ray here]",
+        ),
+    ] = None,
     log_level: Annotated[LogLevel, typer.Option(help="How much the server logs.")] = "info",
 ) -> None:
     """Serve models over HTTP with adaptive batching until interrupted (Ctrl-C)."""
@@ -169,26 +208,52 @@ def serve(
         "workers": workers,
         "poll_interval_s": poll_interval,
         "auth": auth or None,
+        "deployment": deployment,
     }
     config = _config(target, _given(model_options), _given(server_options))
     config = _with_log(config, _given({"url": log_predictions, "sample_rate": log_sample_rate}))
+    ray_options = {
+        "address": ray_address,
+        "replicas": replicas,
+        "min_replicas": min_replicas,
+        "max_replicas": max_replicas,
+    }
+    ray_config = _ray_config(config, on, workers, _given(ray_options))
+    if ray_config is not None and ray_config.deployment is not None:
+        raise typer.BadParameter(
+            "a deployment reports the numbers of one process, and Ray Serve replicas do not report: serve it "
+            "here (--on local)",
+            param_hint="--deployment",
+        )
     tokens = _tokens(config)
     _log_to_stderr(log_level)
     shown = f"[{config.host}]" if ":" in config.host else config.host
     names = ", ".join(model.served_as for model in config.models)
+
+    def announce() -> None:
+        output.note(f"serving {names} on http://{shown}:{config.port}")
+
     with connected() as backend:
         source = BackendSource(backend)
-        if config.workers > 1:  # workers load in their own processes: check each URI once here first
+        if config.workers > 1 or ray_config is not None:  # loaded elsewhere: check each URI here first
             for model in config.models:
                 source.resolve(model.uri)
         output.note(f"loading {names}")
+        if ray_config is not None:
+            from tether.serving.ray_app import serve_on_ray
+
+            serve_on_ray(
+                ray_config, BackendSource.from_env, tokens=tokens, log_level=log_level, announce=announce
+            )
+            return
         run_server(
             config,
             source,
             factory=FACTORY,
             tokens=tokens,
+            deployments=BackendDeployments(backend),
             log_level=log_level,
-            announce=lambda: output.note(f"serving {names} on http://{shown}:{config.port}"),
+            announce=announce,
         )
 
 
@@ -201,11 +266,10 @@ def _log_to_stderr(level: LogLevel) -> None:
 
 def app_from_env() -> object:
     """A worker process's app (``--workers`` above 1): its own connection to the store."""
-    from tether.client import connect
     from tether.serving.run import app_from_env as build
     from tether.serving.run import config_from_env
 
-    return build(BackendSource(connect()), _tokens(config_from_env()))
+    return build(BackendSource.from_env(), _tokens(config_from_env()))
 
 
 class ServerTokens:
@@ -281,6 +345,43 @@ def _with_log(config: ServingConfig, options: dict[str, Any]) -> ServingConfig:
     return config.model_copy(update={"prediction_log": PredictionLogConfig.model_validate(settings)})
 
 
+RAY_OPTIONS = {
+    "address": "--ray-address",
+    "replicas": "--replicas",
+    "min_replicas": "--min-replicas",
+    "max_replicas": "--max-replicas",
+}
+
+
+def _ray_config(
+    config: ServingConfig, on: Where | None, workers: int | None, options: dict[str, Any]
+) -> ServingConfig | None:
+    """The configuration with the command line's Ray settings (over the file's) when the server runs on Ray:
+    with --on ray, or a serving.yaml that has a ``ray`` section. None when it runs here."""
+    from pydantic import ValidationError
+
+    from tether.serving.config import RaySettings
+
+    if on == "local" or (on is None and config.ray is None):
+        if options:
+            flags = " / ".join(f"'{RAY_OPTIONS[key]}'" for key in options)
+            raise typer.BadParameter("only with --on ray", param_hint=flags)
+        return None
+    if workers is not None:
+        raise typer.BadParameter(
+            "on Ray each replica is one process: use --replicas", param_hint="'--workers'"
+        )
+    current = config.ray.model_dump(exclude_unset=True) if config.ray else {}
+    try:
+        settings = RaySettings.model_validate({**current, **options})
+    except ValidationError as error:
+        message = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise typer.BadParameter(
+            message, param_hint="'--replicas' / '--min-replicas' / '--max-replicas'"
+        ) from None
+    return config.model_copy(update={"ray": settings})
+
+
 def _config(target: str, model_options: dict[str, Any], server_options: dict[str, Any]) -> ServingConfig:
     from pydantic import ValidationError
 
@@ -301,3 +402,26 @@ def _config(target: str, model_options: dict[str, Any], server_options: dict[str
         return ServingConfig.model_validate({**server_options, "models": [{"uri": target, **model_options}]})
     except ValidationError as error:
         raise typer.BadParameter(describe_errors(error.errors()), param_hint="MODEL_OR_CONFIG") from None
+
+
+class BackendDeployments:
+    """A served deployment's registration, reports and stop, through the backend the environment points at."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    def register(self, name: str, document: DeploymentRegister) -> None:
+        self.backend.deployments.register_deployment(
+            name,
+            document.models,
+            document.url,
+            document.host,
+            document.tether_version,
+            document.report_interval_s,
+        )
+
+    def report(self, name: str, report: StatsReport) -> None:
+        self.backend.deployments.report_stats(name, report.window_s, report.stats, report.models)
+
+    def stopped(self, name: str) -> None:
+        self.backend.deployments.mark_stopped(name)

@@ -40,6 +40,7 @@ from tether.serving.auth import BearerAuth, TokenCheck
 from tether.serving.config import ServingConfig
 from tether.serving.metrics import ServingMetrics
 from tether.serving.prediction_log import Answered, PredictionLog, read_feedback
+from tether.serving.reporting import DeploymentReporter, lanes_of
 from tether.serving.served import ServedModel
 from tether.serving.source import LoadedVersion, ModelSource
 from tether.serving.traffic import SHADOW, ShadowAnswered, Traffic
@@ -54,7 +55,14 @@ PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8"
 class ModelServer:
     """The served models and what every route shares (metrics, limits)."""
 
-    def __init__(self, config: ServingConfig, source: ModelSource, tokens: TokenCheck | None = None) -> None:
+    def __init__(
+        self,
+        config: ServingConfig,
+        source: ModelSource,
+        tokens: TokenCheck | None = None,
+        *,
+        reporter: DeploymentReporter | None = None,
+    ) -> None:
         if config.auth and tokens is None:
             raise ConfigError("authentication is on, but this server was given no way to check tokens")
         self.config = config
@@ -66,6 +74,7 @@ class ModelServer:
         self.prediction_log = PredictionLog(settings, self.metrics) if settings else None
         self._poller: asyncio.Task[None] | None = None
         self.started = False
+        self.reporter = reporter
 
     @property
     def ready(self) -> bool:
@@ -92,8 +101,12 @@ class ModelServer:
             self.prediction_log.start()
         self._poller = asyncio.create_task(self._follow_registry())
         self.started = True
+        if self.reporter is not None:
+            self.reporter.start(lambda: lanes_of(self.models), self.metrics)
 
     async def stop(self) -> None:
+        if self.reporter is not None:
+            await self.reporter.stop()
         if self._poller is not None:
             self._poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):

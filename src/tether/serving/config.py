@@ -102,6 +102,57 @@ class PredictionLogConfig(BaseModel):
     flush_interval_s: Annotated[float, Field(gt=0, le=3600, description="Write at least this often.")] = 60.0
 
 
+class RaySettings(BaseModel):
+    """Serving on Ray Serve (``tether serve --on ray``): the cluster, and how many replicas of the whole
+    server it runs, fixed or between autoscaling bounds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    address: str | None = Field(
+        default=None, description="A running Ray cluster (ray://head:10001, auto); default: start Ray here."
+    )
+    replicas: Annotated[
+        int | None, Field(ge=1, le=1000, description="Replicas; when autoscaling, the count at first.")
+    ] = None
+    min_replicas: Annotated[
+        int | None, Field(ge=1, le=1000, description="Fewest replicas the autoscaler keeps; default: 1.")
+    ] = None
+    max_replicas: Annotated[
+        int | None, Field(ge=1, le=1000, description="Most replicas the autoscaler starts; turns it on.")
+    ] = None
+    target_ongoing_requests: Annotated[
+        float, Field(gt=0, description="Requests in flight per replica the autoscaler aims at.")
+    ] = 32.0
+    max_ongoing_requests: Annotated[
+        int, Field(ge=1, description="Requests a replica holds at once: what its batchers batch from.")
+    ] = 256
+    max_queued_requests: Annotated[
+        int, Field(ge=1, description="Requests waiting for a free replica; beyond, they get 503.")
+    ] = 1024
+    num_cpus_per_replica: Annotated[float, Field(gt=0, description="CPUs Ray reserves per replica.")] = 1.0
+
+    @model_validator(mode="after")
+    def _bounds(self) -> RaySettings:
+        if self.max_replicas is None:
+            if self.min_replicas is not None:
+                raise ValueError("min_replicas needs max_replicas (autoscaling is on when it is set)")
+            return self
+        low, start, high = self.min_replicas or 1, self.initial_replicas, self.max_replicas
+        if not low <= start <= high:
+            raise ValueError(
+                f"replicas ({start}) must lie between min_replicas ({low}) and max_replicas ({high})"
+            )
+        return self
+
+    @property
+    def autoscaling(self) -> bool:
+        return self.max_replicas is not None
+
+    @property
+    def initial_replicas(self) -> int:
+        return self.replicas or self.min_replicas or 1
+
+
 class ServingConfig(BaseModel):
     """A model server: where it listens and the models it serves."""
 
@@ -115,12 +166,19 @@ class ServingConfig(BaseModel):
     max_request_bytes: Annotated[int, Field(ge=1024)] = 64 * 1024 * 1024
     models: Annotated[list[ServedModelConfig], Field(min_length=1)]
     prediction_log: PredictionLogConfig | None = None
+    ray: RaySettings | None = Field(default=None, description="How to serve on Ray (--on ray).")
     auth: bool = Field(
         default=False, description="Callers need a tether server token that may read the model they call."
     )
     auth_cache_s: Annotated[
         float, Field(ge=0, le=3600, description="How long a token's verdict is kept.")
     ] = 60.0
+    deployment: str | None = Field(
+        default=None, pattern=NAME.pattern, description="Report to tether as the deployment of this name."
+    )
+    report_interval_s: Annotated[
+        float, Field(gt=0, le=3600, description="How often the deployment reports its stats.")
+    ] = 15.0
 
     @model_validator(mode="after")
     def _unique(self) -> ServingConfig:

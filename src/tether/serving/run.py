@@ -7,9 +7,11 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from tether.errors import ConfigError
 from tether.serving.app import ModelServer, create_app
 from tether.serving.auth import TokenCheck
 from tether.serving.config import ServingConfig
+from tether.serving.reporting import DeploymentHub, reporter_for
 from tether.serving.source import ModelSource
 
 ENV_CONFIG = "TETHER_SERVE_CONFIG"
@@ -25,14 +27,19 @@ def serve(
     *,
     factory: str,
     tokens: TokenCheck | None = None,
+    deployments: DeploymentHub | None = None,
     log_level: str = "info",
     announce: Callable[[], None] = lambda: None,
 ) -> None:
     """Serve until interrupted; ``announce`` is called once the models are loaded (with one worker) or
     the workers are about to start. With ``workers > 1`` each worker process builds its app by calling
     ``factory`` (an import path, ``module:function``) which reads the configuration back with
-    :func:`config_from_env`. ``tokens`` checks callers' tokens when ``config.auth`` is on."""
+    :func:`config_from_env`. ``tokens`` checks callers' tokens when ``config.auth`` is on; ``deployments``
+    takes the reports of ``config.deployment``, which one process makes about itself (so one worker only)."""
     import uvicorn
+
+    if config.deployment is not None and config.workers > 1:
+        raise ConfigError("a deployment reports the numbers of one process: serve it with one worker")
 
     options: dict[str, Any] = {
         "host": config.host,
@@ -42,7 +49,8 @@ def serve(
         "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_S,
     }
     if config.workers == 1:
-        asyncio.run(_serve_one(ModelServer(config, source, tokens), options, announce))
+        server = ModelServer(config, source, tokens, reporter=reporter_for(config, deployments))
+        asyncio.run(_serve_one(server, options, announce))
         return
     os.environ[ENV_CONFIG] = config.model_dump_json()
     announce()
