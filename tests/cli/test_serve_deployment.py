@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from tests.cli.runner import Cli
 from tests.cli.test_serve import EXECUTABLE, _predict, _register, _set_alias, _wait_ready
 from tests.support import Target, free_port, unique
 
 import tether as tt
-from tether.deployments.schemas import Deployment
+from tether.deployments.schemas import Deployment, ServedLane, ServedStats
 from tether.errors import NotFound
 
 
@@ -98,3 +99,35 @@ def test_a_deployment_name_outside_the_rule_is_a_usage_error(sqlite_target: Targ
         check=False,
     )
     assert done.returncode == 2 and "deployment" in done.stderr, done.stderr
+
+
+def test_the_deployments_commands_list_show_and_forget_one(sqlite_target: Target) -> None:
+    name, deployment = unique("churn"), unique("churn-api")
+    version = _register(sqlite_target, name, 1.0)
+    lanes = [ServedLane(served_name="churn", uri=f"models:/{name}@champion", model=name, version=version)]
+    with sqlite_target.client() as client:
+        client.deployments.register_deployment(
+            deployment, lanes, "http://10.0.0.5:8080", "pod-1", "0.1.0", 15.0
+        )
+        stats = [ServedStats(served_name="churn", requests=30, request_rate=2.0, p50_ms=3.5, p99_ms=9.0)]
+        client.deployments.report_stats(deployment, 15.0, stats, None)
+    cli = Cli({**sqlite_target.env(), "COLUMNS": "240"})
+
+    listed = cli("deployments", "ls")
+    assert listed.exit_code == 0, listed.stderr
+    row = next(line for line in listed.stdout.splitlines() if line.startswith(deployment))
+    assert "running" in row and f"churn {version}" in row and "9" in row
+    document = cli.json("deployments", "ls")
+    mine = next(d for d in document["deployments"] if d["name"] == deployment)
+    assert mine["status"] == "running" and mine["last_seen_at_iso"].endswith("+00:00")
+    stopped = cli.json("deployments", "ls", "--status", "stopped")["deployments"]
+    assert deployment not in [d["name"] for d in stopped]
+
+    shown = cli("deployments", "show", deployment)
+    assert shown.exit_code == 0 and "http://10.0.0.5:8080" in shown.stdout and "latest window" in shown.stdout
+    assert cli.json("deployments", "show", deployment)["models"][0]["version"] == version
+
+    assert cli("deployments", "rm", deployment).exit_code == 0
+    missing = cli("deployments", "show", deployment)
+    assert missing.exit_code == 1 and missing.stderr.startswith("error: ") and missing.stderr.count("\n") == 1
+    assert cli("deployments", "ls", "--status", "elsewhere").exit_code == 2

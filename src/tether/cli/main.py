@@ -16,6 +16,7 @@ from typer.core import TyperGroup
 from tether.cli import (
     artifacts,
     deploy,
+    deployments,
     experiments,
     lineage,
     models,
@@ -117,6 +118,7 @@ app.add_typer(webhooks.app, name="webhooks")
 app.command("server", epilog=server.EPILOG)(server.server)
 app.command("serve", epilog=serve.EPILOG)(serve.serve)
 app.add_typer(deploy.app, name="deploy")
+app.add_typer(deployments.app, name="deployments")
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(permissions.app, name="permissions")
