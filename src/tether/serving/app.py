@@ -311,8 +311,12 @@ class _Handlers:
         label = loaded.label
         seconds = time.perf_counter() - started
         self.server.metrics.latency.labels(served.name, label).observe(seconds)
-        self.server.log(Answered(served.name, label, request_id, 0, seconds * 1000, inputs, outputs, role))
-        traffic.mirror(inputs, self.server.shadow_logger(served.name, request_id, inputs))
+        if self.server.prediction_log is not None:  # nothing built for the log on the hot path without one
+            self.server.log(
+                Answered(served.name, label, request_id, 0, seconds * 1000, inputs, outputs, role)
+            )
+        if traffic.shadow is not None:
+            traffic.mirror(inputs, self.server.shadow_logger(served.name, request_id, inputs))
         headers = {"x-request-id": request_id, "x-tether-model-version": label}
         return _json(render(served, loaded.version, request_id, outputs), headers=headers)
 
