@@ -4,6 +4,8 @@ a fresh process too, and a flavor file naming anything outside the allow-list is
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -99,3 +101,21 @@ def test_a_flavor_file_naming_something_else_is_refused(case: str, tmp_path: Pat
     manifests.write(folder, manifest.model_copy(update={"files": manifests.files_of(folder)}))  # re-hashed
     with pytest.raises(CorruptPackage, match="must be one of"):
         load_package(folder)
+
+
+def test_a_scikit_learn_package_loads_without_importing_torch(tmp_path: Path) -> None:
+    """skops lists sklearn's estimators on import, which would import torch through sklearn's shim."""
+    from sklearn.linear_model import LogisticRegression
+
+    frame = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0], "b": [1.0, 0.0, 1.0, 0.0]})
+    save_package(LogisticRegression().fit(frame, [0, 0, 1, 1]), tmp_path / "pkg", input_example=frame)
+    script = f"""
+import sys
+from pathlib import Path
+from tether.models.package import load_package
+load_package(Path({str(tmp_path / "pkg")!r}))
+shim = "sklearn.externals.array_api_compat.torch"
+print("torch" in sys.modules, shim in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]

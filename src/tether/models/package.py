@@ -11,6 +11,7 @@ from __future__ import annotations
 import platform
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +110,10 @@ def load_package(folder: Path, *, allow_pickle: bool = False, device: str | None
             f"this {manifest.flavor} package loads with pickle, which can run any code it contains; "
             "pass allow_pickle=True only if you trust where it came from"
         )
-    manifests.verify(folder, manifest)
+    with ThreadPoolExecutor(1, thread_name_prefix="tether-verify") as pool:
+        verified = pool.submit(manifests.verify, folder, manifest)
+        flavor.prepare()  # importing the framework overlaps hashing; nothing is read before both are done
+        verified.result()
     return Model(flavor.load(folder, device), manifest, load_example(folder, manifest))
 
 

@@ -31,6 +31,11 @@ class Flavor(Protocol):
         """``model`` as something whose ``predict`` takes a DataFrame or an array (often ``model`` itself)."""
         ...
 
+    def prepare(self) -> None:
+        """Import the modules ``load`` needs; called while another thread verifies the package, so that
+        the framework's import (often most of a load) overlaps hashing the files."""
+        ...
+
     def load(self, folder: Path, device: str | None = None) -> object:
         """The model from a verified package folder, on ``device`` where the framework places models
         (None: its default); refuses anything that would run untrusted code."""

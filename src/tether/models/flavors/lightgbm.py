@@ -73,6 +73,9 @@ class LightGBMFlavor:
     def predictor(self, model: object) -> object:
         return model
 
+    def prepare(self) -> None:
+        import lightgbm  # noqa: F401
+
     def load(self, folder: Path, device: str | None = None) -> object:
         no_device(self.name, device)
         import lightgbm

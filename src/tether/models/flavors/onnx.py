@@ -55,6 +55,10 @@ class OnnxFlavor:
             onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
         )
 
+    def prepare(self) -> None:
+        import onnx  # noqa: F401
+        import onnxruntime  # noqa: F401
+
     def load(self, folder: Path, device: str | None = None) -> object:
         import onnx
 

@@ -33,6 +33,9 @@ class PythonFunctionFlavor:
     def predictor(self, model: object) -> object:
         return model
 
+    def prepare(self) -> None:
+        import cloudpickle  # noqa: F401
+
     def load(self, folder: Path, device: str | None = None) -> object:
         no_device(self.name, device)
         import cloudpickle

@@ -78,6 +78,9 @@ class PyTorchFlavor:
     def predictor(self, model: Any) -> object:
         return TorchModel(model.eval(), _device_of(model))
 
+    def prepare(self) -> None:
+        import safetensors.torch  # noqa: F401
+
     def load(self, folder: Path, device: str | None = None) -> object:
         import safetensors.torch
 

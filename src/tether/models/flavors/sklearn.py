@@ -9,9 +9,11 @@ trees, whose indices scikit-learn follows unchecked, are checked once built (``t
 from __future__ import annotations
 
 import importlib
+import sys
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from tether.errors import UnsafeModel
@@ -31,20 +33,20 @@ class SklearnFlavor:
 
     def save(self, model: object, folder: Path, options: Mapping[str, Any]) -> None:
         no_options(self.name, options)
-        import skops.io
-
         # deflate at its fastest level: a forest's node arrays shrink about fivefold at no cost in time
-        skops.io.dump(model, folder / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=1)
+        skops_io().dump(model, folder / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=1)
 
     def predictor(self, model: object) -> object:
         return model
 
+    def prepare(self) -> None:
+        skops_io()
+
     def load(self, folder: Path, device: str | None = None) -> object:
         no_device(self.name, device)
-        import skops.io
-
+        skops = skops_io()
         path = folder / MODEL_FILE
-        named = skops.io.get_untrusted_types(file=path)
+        named = skops.get_untrusted_types(file=path)
         refused = [name for name in named if not _trusted(name)]
         if refused:
             raise UnsafeModel(
@@ -52,12 +54,36 @@ class SklearnFlavor:
                 "loading them could run code. Save such a model with the python_function flavor and load "
                 "it with allow_pickle=True if you trust where it came from"
             )
-        model = skops.io.load(path, trusted=named)
+        model = skops.load(path, trusted=named)
         check_trees(model)
         return model
 
     def requirements(self) -> list[str]:
         return ["scikit-learn", "skops", "numpy", "scipy", "joblib", "threadpoolctl"]
+
+
+_TORCH_SHIM = "sklearn.externals.array_api_compat.torch"
+
+
+def skops_io() -> ModuleType:
+    """``skops.io``, imported without importing PyTorch.
+
+    skops lists scikit-learn's estimators when it is imported, and the listing walks every sklearn
+    package, including the array-API shim for torch, which imports torch (over a second where torch is
+    installed) although no estimator lives there. The shim is hidden for the length of that import only.
+    """
+    loaded: ModuleType | None = sys.modules.get("skops.io")
+    if loaded is not None:
+        return loaded
+    hidden = _TORCH_SHIM not in sys.modules
+    if hidden:
+        sys.modules[_TORCH_SHIM] = None  # type: ignore[assignment]  # None makes its import fail
+    try:
+        module = importlib.import_module("skops.io")
+    finally:
+        if hidden and _TORCH_SHIM in sys.modules and sys.modules[_TORCH_SHIM] is None:
+            del sys.modules[_TORCH_SHIM]
+    return module
 
 
 def _trusted(qualified: str) -> bool:

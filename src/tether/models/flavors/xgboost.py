@@ -44,6 +44,9 @@ class XGBoostFlavor:
     def predictor(self, model: object) -> object:
         return BoosterModel(model) if type(model).__name__ == "Booster" else model
 
+    def prepare(self) -> None:
+        import xgboost  # noqa: F401
+
     def load(self, folder: Path, device: str | None = None) -> object:
         no_device(self.name, device)
         import xgboost

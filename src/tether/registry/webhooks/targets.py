@@ -13,10 +13,12 @@ import ipaddress
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import httpx
+from typing import TYPE_CHECKING
 
 from tether.errors import InvalidInput
+
+if TYPE_CHECKING:
+    import httpx
 
 MAX_URL = 2048
 SCHEMES = ("http", "https")
@@ -126,6 +128,8 @@ def kind_of(address: Address) -> str:
 
 
 def _parse(url: str) -> httpx.URL:
+    import httpx  # only where webhooks are saved or sent: loading a model never needs it
+
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as error:
