@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Connection, Table
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 
 
 def insert_for(conn: Connection | str, table: Table) -> Any:
@@ -15,5 +15,7 @@ def insert_for(conn: Connection | str, table: Table) -> Any:
     """
     dialect = conn if isinstance(conn, str) else conn.dialect.name
     if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql  # loaded only where PostgreSQL is used
+
         return postgresql.insert(table)
     return sqlite.insert(table)

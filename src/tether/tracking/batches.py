@@ -139,7 +139,7 @@ def _append_history(conn: Connection, run_id: str, series: Mapping[str, Series],
             queries.replace_chunk(conn, run_id, key, seq, merged)
         else:
             new.append((key, seq + 1, points))
-        i = points.latest()
+        i = points.latest() if len(points) > 1 else 0
         latest[key] = (int(points.steps[i]), int(points.timestamps[i]), float(points.values[i]))
     queries.insert_chunks(conn, run_id, new)
     queries.upsert_latest(conn, run_id, latest)
@@ -173,6 +173,11 @@ def _series_by_key(columns: MetricColumns | None) -> dict[str, Series]:
     index = {limits.check_key("metric", key): i for i, key in enumerate(unique)}
     if len(index) == 1:
         return {keys[0]: Series(step_array, stamp_array, value_array)}
+    if len(index) == len(keys):  # one point per key (a run's final metrics): no grouping to do
+        return {
+            key: Series(step_array[i : i + 1], stamp_array[i : i + 1], value_array[i : i + 1])
+            for i, key in enumerate(keys)
+        }
     codes = np.fromiter(map(index.__getitem__, keys), dtype=np.int64, count=len(keys))
     order = np.argsort(codes, kind="stable")
     bounds = np.cumsum(np.bincount(codes, minlength=len(index)))[:-1]

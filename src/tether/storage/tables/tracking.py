@@ -26,6 +26,8 @@ from tether.storage.tables.meta import metadata
 
 SQLITE_ONLY = {"dialects": ("sqlite",)}
 """Marks an index that migrations create on SQLite only (see migration 0004)."""
+POSTGRESQL_ONLY = {"dialects": ("postgresql",)}
+"""Marks an index that SQLite drops because a wider one there starts with the same column (migration 0013)."""
 
 experiments = Table(
     "experiments",
@@ -71,7 +73,7 @@ params = Table(
     Column("run_id", String(32), ForeignKey("runs.run_id", ondelete="CASCADE"), primary_key=True),
     Column("key", String(250), primary_key=True),
     Column("value", Text, nullable=False),
-    Index("ix_params_key", "key"),
+    Index("ix_params_key", "key", info=POSTGRESQL_ONLY),
     Index("ix_params_key_value", "key", "value", info=SQLITE_ONLY),
 )
 
@@ -81,7 +83,7 @@ run_tags = Table(
     Column("run_id", String(32), ForeignKey("runs.run_id", ondelete="CASCADE"), primary_key=True),
     Column("key", String(250), primary_key=True),
     Column("value", Text, nullable=False),
-    Index("ix_run_tags_key", "key"),
+    Index("ix_run_tags_key", "key", info=POSTGRESQL_ONLY),
     Index("ix_run_tags_key_value", "key", "value", info=SQLITE_ONLY),
 )
 
