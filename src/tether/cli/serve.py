@@ -371,6 +371,12 @@ def _ray_config(
         raise typer.BadParameter(
             "on Ray each replica is one process: use --replicas", param_hint="'--workers'"
         )
+    split = [model.served_as for model in config.models if model.workers is not None]
+    if split:
+        raise typer.BadParameter(
+            f"on Ray every replica serves every model; remove 'workers' from {', '.join(split)}",
+            param_hint="MODEL_OR_CONFIG",
+        )
     current = config.ray.model_dump(exclude_unset=True) if config.ray else {}
     try:
         settings = RaySettings.model_validate({**current, **options})
@@ -396,8 +402,7 @@ def _config(target: str, model_options: dict[str, Any], server_options: dict[str
             )
         if not Path(target).is_file():
             raise typer.BadParameter(f"no such file: {target}", param_hint="MODEL_OR_CONFIG")
-        config = read_config(Path(target))
-        return config.model_copy(update=server_options) if server_options else config
+        return read_config(Path(target), server_options)
     try:
         return ServingConfig.model_validate({**server_options, "models": [{"uri": target, **model_options}]})
     except ValidationError as error:

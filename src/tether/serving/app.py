@@ -143,17 +143,21 @@ class ModelServer:
         return answered
 
     async def body(self, request: Request) -> bytes:
-        limit = self.config.max_request_bytes
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            raise TooLarge(f"the request body is {declared} bytes, over this server's limit of {limit}")
-        chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise TooLarge(f"the request body is over this server's limit of {limit} bytes")
-            chunks.append(chunk)
-        return b"".join(chunks)
+        return await read_body(request, self.config.max_request_bytes)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The whole request body, refused (TooLarge) once it passes ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise TooLarge(f"the request body is {declared} bytes, over this server's limit of {limit}")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge(f"the request body is over this server's limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _settle_memory() -> None:
@@ -210,7 +214,7 @@ def create_app(server: ModelServer) -> Starlette:
 async def _unexpected(request: Request, error: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
     failure = TetherError(f"the model server failed: {type(error).__name__}")
-    return _error(failure, _request_id(request))
+    return error_response(failure, request_id_of(request))
 
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -220,7 +224,7 @@ def _json(document: Any, status: int = 200, headers: dict[str, str] | None = Non
     return Response(formats.dumps(document), status_code=status, media_type=JSON, headers=headers)
 
 
-def _error(error: TetherError, request_id: str) -> Response:
+def error_response(error: TetherError, request_id: str) -> Response:
     headers = {"x-request-id": request_id}
     if isinstance(error, TryLater) and error.retry_after_s is not None:
         headers["retry-after"] = str(error.retry_after_s)
@@ -258,7 +262,7 @@ class _Handlers:
                     await self.server.authorize(request, traffic)
                     shown.append(self._summary(traffic))
         except TetherError as error:
-            return _error(error, _request_id(request))
+            return error_response(error, request_id_of(request))
         return _json({"models": shown})
 
     async def describe(self, request: Request) -> Response:
@@ -267,7 +271,7 @@ class _Handlers:
             await self.server.authorize(request, traffic)
             return _json(self._summary(traffic))
         except TetherError as error:
-            return _error(error, _request_id(request))
+            return error_response(error, request_id_of(request))
 
     def _summary(self, traffic: Traffic) -> dict[str, Any]:
         model = traffic.primary
@@ -296,7 +300,7 @@ class _Handlers:
     ) -> Response:
         """The shared predict path: read the body, queue it, render the answer or the error."""
         started = time.perf_counter()
-        request_id = _request_id(request)
+        request_id = request_id_of(request)
         model_name = name or request.path_params.get("name", "")
         traffic = None
         try:
@@ -307,7 +311,7 @@ class _Handlers:
             loaded, outputs = await served.predict(inputs)
         except TetherError as error:
             self.server.metrics.errors.labels(model_name if traffic else "", error.code).inc()
-            return _error(error, request_id)
+            return error_response(error, request_id)
         label = loaded.label
         seconds = time.perf_counter() - started
         self.server.metrics.latency.labels(served.name, label).observe(seconds)
@@ -342,7 +346,7 @@ class _Handlers:
             error = InvalidInput(
                 f"/invocations needs a server with one model; use /v1/models/<name>/predict ({names})"
             )
-            return _error(error, _request_id(request))
+            return error_response(error, request_id_of(request))
         media = formats.content_type(request.headers.get("content-type"))
 
         def read(body: bytes, served: ServedModel) -> formats.Inputs:
@@ -355,7 +359,7 @@ class _Handlers:
 
     async def feedback(self, request: Request) -> Response:
         """Ground truth for earlier answers, by request id, kept in the prediction log."""
-        request_id = _request_id(request)
+        request_id = request_id_of(request)
         try:
             traffic = self.server.model(request.path_params["name"])
             await self.server.authorize(request, traffic)
@@ -374,7 +378,7 @@ class _Handlers:
                     "the prediction log's buffer is full; send the feedback again", retry_after_s=1
                 )
         except TetherError as error:
-            return _error(error, request_id)
+            return error_response(error, request_id)
         return _json({"accepted": accepted}, 202, {"x-request-id": request_id})
 
     # --- Open Inference Protocol v2 -----------------------------------------------------------------
@@ -396,7 +400,7 @@ class _Handlers:
             served = traffic.lane(request.path_params.get("version"))
             loaded = served.check_version(None)
         except TetherError as error:
-            return _error(error, _request_id(request))
+            return error_response(error, request_id_of(request))
         manifest = loaded.model.manifest
         return _json(
             {
@@ -414,7 +418,7 @@ class _Handlers:
             await self.server.authorize(request, traffic)
             served = traffic.lane(request.path_params.get("version"))
         except TetherError as error:
-            return _error(error, _request_id(request))
+            return error_response(error, request_id_of(request))
         return _json({"name": served.name, "ready": served.ready}, 200 if served.ready else 503)
 
     async def oip_infer(self, request: Request) -> Response:
@@ -442,7 +446,7 @@ def _oip_specs(spec: Any) -> list[dict[str, Any]]:
     return [{"name": c.name, "datatype": formats.oip_datatype(c.dtype), "shape": [-1]} for c in spec.columns]
 
 
-def _request_id(request: Request) -> str:
+def request_id_of(request: Request) -> str:
     given = request.headers.get("x-request-id")
     if given and len(given) <= 128 and given.isascii() and given.isprintable():
         return given

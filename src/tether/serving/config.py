@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -49,6 +50,12 @@ class ServedModelConfig(BaseModel):
     max_queue_rows: Annotated[int, Field(ge=1)] = 16384
     concurrency: Annotated[int, Field(ge=1, le=256, description="predict calls at once for this model")] = 1
     device: str | None = Field(default=None, description="cuda, cuda:1 or cpu for PyTorch models")
+    workers: Annotated[
+        int | None,
+        Field(
+            ge=1, le=256, description="Worker processes that load this model (of --workers); default: all."
+        ),
+    ] = None
     allow_pickle: bool = False
     follow: bool = Field(default=True, description="Load the new version when the alias moves.")
     canary: CanaryConfig | None = None
@@ -186,11 +193,18 @@ class ServingConfig(BaseModel):
         twice = sorted({name for name in names if names.count(name) > 1})
         if twice:
             raise ValueError(f"two models are served as {', '.join(twice)}; give each a distinct 'name'")
+        for model in self.models:
+            if model.workers is not None and model.workers > self.workers:
+                raise ValueError(
+                    f"model {model.served_as!r} asks for {model.workers} workers, but the server runs "
+                    f"{self.workers} (workers / --workers)"
+                )
         return self
 
 
-def read_config(path: Path) -> ServingConfig:
-    """``serving.yaml`` checked in full; a problem names the file and the setting."""
+def read_config(path: Path, overrides: Mapping[str, Any] | None = None) -> ServingConfig:
+    """``serving.yaml`` checked in full, with ``overrides`` (the command line's server settings) over its
+    own; a problem names the file and the setting."""
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
@@ -200,6 +214,6 @@ def read_config(path: Path) -> ServingConfig:
     if not isinstance(document, dict):
         raise ConfigError(f"{path} must hold a mapping with a 'models' list")
     try:
-        return ServingConfig.model_validate(document)
+        return ServingConfig.model_validate({**document, **(overrides or {})})
     except ValidationError as error:
         raise ConfigError(f"{path}: {describe_errors(error.errors())}") from None
