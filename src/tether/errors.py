@@ -205,6 +205,13 @@ class ConfigError(TetherError):
     http_status = 500
 
 
+class SourceFailed(TetherError):
+    """Another tool's store, read by an import, refused a request or could not be reached."""
+
+    code = "SOURCE_ERROR"
+    http_status = 502
+
+
 ERRORS_BY_CODE: dict[str, type[TetherError]] = {
     cls.code: cls
     for cls in (
@@ -230,6 +237,7 @@ ERRORS_BY_CODE: dict[str, type[TetherError]] = {
         Overloaded,
         ModelFailed,
         ConfigError,
+        SourceFailed,
     )
 }
 """Lets a remote client raise the same class the server's service raised."""

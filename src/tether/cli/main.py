@@ -18,6 +18,7 @@ from tether.cli import (
     deploy,
     deployments,
     experiments,
+    imports,
     lineage,
     models,
     monitor,
@@ -119,6 +120,7 @@ app.command("server", epilog=server.EPILOG)(server.server)
 app.command("serve", epilog=serve.EPILOG)(serve.serve)
 app.add_typer(deploy.app, name="deploy")
 app.add_typer(deployments.app, name="deployments")
+app.add_typer(imports.app, name="import")
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(permissions.app, name="permissions")

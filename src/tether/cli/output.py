@@ -247,3 +247,30 @@ def transfer(total_bytes: int | None, *, enabled: bool) -> Iterator[Callable[[st
             progress.update(task, advance=n, description=name)
 
         yield advance
+
+
+@contextmanager
+def counting(unit: str, *, enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A count progress bar on stderr (``unit`` such as "runs"); yields ``update(item, done, total)``.
+
+    Drawn, like ``transfer``, only on a terminal and when ``enabled``, and gone when the block ends.
+    """
+    err = console(stderr=True)
+    if not (enabled and err.is_terminal):
+        yield lambda item, done, total: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (
+        TextColumn(f"{unit} {{task.description}}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("", total=None)
+
+        def update(item: str, done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total, description=item)
+
+        yield update

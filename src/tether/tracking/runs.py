@@ -35,12 +35,19 @@ class Runs:
         parent_run_id: str | None = None,
         start_time: int | None = None,
         user_id: str | None = None,
+        run_id: str | None = None,
     ) -> Run:
+        """A new run; ``run_id`` keeps an id made elsewhere (an import from MLflow), refused if taken."""
         name = run_name or random_run_name()
         limits.check_name("run name", name, limits.MAX_RUN_NAME)
         checked_tags = limits.check_values("tag", tags or {}, limits.MAX_TAG_VALUE, limits.MAX_TAGS_PER_CALL)
-        run_id = uuid.uuid4().hex
+        if run_id is None:
+            run_id = uuid.uuid4().hex
+        elif not isinstance(run_id, str) or not rows.RUN_ID.fullmatch(run_id):
+            raise InvalidInput(f"run_id must be 32 lowercase hexadecimal characters, got {run_id!r}")
         with self.db.write() as conn:
+            if queries.run_row(conn, run_id) is not None:
+                raise Conflict(f"a run with id '{run_id}' already exists")
             exp = rows.experiment_row(conn, rows.experiment_int(experiment_id))
             if exp.lifecycle_stage != "active":
                 raise Conflict(f"experiment '{exp.name}' is deleted; restore it before starting runs in it")

@@ -80,6 +80,7 @@ class RunCreate(WriteModel):
     parent_run_id: str | None = None
     start_time: Millis | None = None
     user_id: str | None = None
+    run_id: str | None = Field(default=None, description="Keep an id made elsewhere (32 hex digits).")
 
 
 class RunUpdate(WriteModel):
