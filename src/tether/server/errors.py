@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException
 
 from tether.errors import InvalidFilter, TetherError, TryLater
 from tether.schemas import describe_errors
+from tether.server.mlflow_compat import errors as mlflow_errors
 
 log = logging.getLogger("tether.server")
 
@@ -44,12 +45,19 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _unexpected_error)
 
 
+def _for_mlflow(request: Request) -> bool:
+    """Requests of the MLflow-compatible API get MLflow's error envelope (``mlflow_compat/errors.py``)."""
+    return request.url.path.startswith(mlflow_errors.PREFIXES)
+
+
 async def _tether_error(request: Request, error: TetherError) -> JSONResponse:
     headers = {}
     if isinstance(error, TryLater) and error.retry_after_s is not None:
         headers["retry-after"] = str(error.retry_after_s)
     if error.http_status == 401:
         headers["www-authenticate"] = 'Bearer realm="tether"'
+    if _for_mlflow(request):
+        return mlflow_errors.from_tether(error, headers or None)
     details: dict[str, object] | None = None
     if isinstance(error, InvalidFilter) and error.position >= 0:
         # Lets a search box mark the offending token inside the text it sent.
@@ -58,6 +66,8 @@ async def _tether_error(request: Request, error: TetherError) -> JSONResponse:
 
 
 async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+    if _for_mlflow(request):
+        return mlflow_errors.mlflow_error(400, "INVALID_PARAMETER_VALUE", describe_errors(error.errors()))
     return error_response(400, "INVALID_INPUT", describe_errors(error.errors()))
 
 
@@ -66,9 +76,15 @@ async def _http_error(request: Request, error: HTTPException) -> JSONResponse:
     message = error.detail if isinstance(error.detail, str) else code.replace("_", " ").lower()
     if error.status_code == 404 and message == "Not Found":
         message = f"no route for {request.method} {request.url.path}"
+    if _for_mlflow(request):
+        return mlflow_errors.from_status(error.status_code, message, getattr(error, "headers", None))
     return error_response(error.status_code, code, message, getattr(error, "headers", None))
 
 
 async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
+    if _for_mlflow(request):
+        return mlflow_errors.mlflow_error(
+            500, "INTERNAL_ERROR", "the server failed; the details are in its log"
+        )
     return error_response(500, "INTERNAL_ERROR", "the server failed; the details are in its log")
