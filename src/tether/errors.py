@@ -191,6 +191,13 @@ class Overloaded(TryLater):
     http_status = 503
 
 
+class WorkerUnavailable(TryLater):
+    """None of a model server's workers that hold the model could be reached (one may be restarting)."""
+
+    code = "UNAVAILABLE"
+    http_status = 503
+
+
 class ModelFailed(TetherError):
     """A served model raised an error while predicting on input that fits its signature."""
 
@@ -235,6 +242,7 @@ ERRORS_BY_CODE: dict[str, type[TetherError]] = {
         RateLimited,
         StorageError,
         Overloaded,
+        WorkerUnavailable,
         ModelFailed,
         ConfigError,
         SourceFailed,

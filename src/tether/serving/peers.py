@@ -24,7 +24,7 @@ import httpx
 import uvicorn
 from starlette.requests import Request
 
-from tether.errors import TetherError, TryLater
+from tether.errors import TetherError, WorkerUnavailable
 from tether.serving.app import error_response, read_body, request_id_of
 from tether.serving.config import ServingConfig
 from tether.serving.placement import Slot, claim_slot, placement, socket_path
@@ -40,13 +40,6 @@ App = Callable[[Scope, Receive, Send], Awaitable[None]]
 FORWARD_TIMEOUT_S = 300.0
 """How long a forwarded request may take; the holder's own queue limits usually answer far sooner."""
 HOP_HEADERS = {b"host", b"content-length", b"transfer-encoding", b"connection", b"keep-alive"}
-
-
-class WorkerUnavailable(TryLater):
-    """No worker that holds the model could be reached (it may be restarting)."""
-
-    code = "UNAVAILABLE"
-    http_status = 503
 
 
 def split_app(config: ServingConfig, folder: Path, build: Callable[[ServingConfig], App]) -> App:
