@@ -24,7 +24,7 @@ from tether.registry.webhooks.sender import WebhookSender
 from tether.server.access import ModelResolvers, Resolvers, document_security, require_declared
 from tether.server.errors import install_error_handlers
 from tether.server.limits import BodyLimit, RequestLimits
-from tether.server.mlflow_compat.api import router as mlflow_router
+from tether.server.mlflow_compat.api import ROUTERS as MLFLOW_ROUTERS
 from tether.server.mount import mount
 from tether.server.routers import artifacts, experiment_access, meta, sessions
 from tether.server.ui import mount_ui
@@ -95,7 +95,8 @@ def create_app(
         mount(app, domain, getattr(services, domain.name), services.guard, API_PREFIX)
     app.include_router(artifacts.router, prefix=API_PREFIX)
     app.include_router(sessions.router, prefix=API_PREFIX)
-    app.include_router(mlflow_router)
+    for router in MLFLOW_ROUTERS:  # MLflow's client, on MLflow's paths (see mlflow_compat)
+        app.include_router(router)
     require_declared(app, documentation=[f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/docs"])
     if auth:
         document_security(app)

@@ -8,7 +8,6 @@ so a 5xx would fail at once instead of being retried for minutes.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 
 import httpx
 import mlflow
@@ -20,27 +19,6 @@ from tests.server.conftest import SecuredServer
 from tests.support import ServerProcess, unique
 
 import tether as tt
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def server(request: pytest.FixtureRequest) -> ServerProcess:
-    return request.getfixturevalue(f"{request.param}_server")
-
-
-@pytest.fixture
-def client(server: ServerProcess, monkeypatch: pytest.MonkeyPatch) -> Iterator[MlflowClient]:
-    for name, value in {
-        "MLFLOW_TRACKING_URI": server.url,
-        "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0",
-        "MLFLOW_DISABLE_TELEMETRY": "true",
-        "DO_NOT_TRACK": "true",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("MLFLOW_TRACKING_TOKEN", raising=False)
-    mlflow.set_tracking_uri(server.url)
-    yield MlflowClient(server.url)
-    while mlflow.active_run() is not None:
-        mlflow.end_run()
 
 
 def _code(error: pytest.ExceptionInfo[MlflowException]) -> str:

@@ -7,7 +7,7 @@ data and the other way round. Each route declares its access like every other ro
 ``--auth`` applies unchanged; the MLflow client authenticates with ``MLFLOW_TRACKING_TOKEN`` (a tether
 token, sent as a bearer token). Errors use MLflow's envelope and codes (``errors.py``).
 
-This slice covers experiments, runs, params, metrics, tags, batches, metric history and run search;
-artifacts, logged models and the registry are not answered yet (an unknown route is MLflow's
+This covers experiments, runs, params, metrics, tags, batches, metric history, run search and proxied
+artifacts; logged models and the registry are not answered yet (an unknown route is MLflow's
 ``ENDPOINT_NOT_FOUND``).
 """
