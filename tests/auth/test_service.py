@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 
 import pytest
@@ -258,3 +259,26 @@ def test_a_disabled_user_cannot_sign_in(guard: Guard, auth: AuthService) -> None
     auth.update_user("alice", disabled=True)
     with pytest.raises(Unauthenticated, match="disabled"):
         guard.login("alice", PASSWORD, "10.0.0.1")
+
+
+def test_a_password_sent_with_each_request_is_checked_once_and_follows_changes(
+    guard: Guard, auth: AuthService, clock: Clock
+) -> None:
+    auth.create_user("ana", "first-long-password", "user")
+    assert guard.authenticate_password("ana", "first-long-password", "10.0.0.1").username == "ana"
+    assert (
+        guard.authenticate_password("ana", "first-long-password", "10.0.0.1").username == "ana"
+    )  # remembered
+    with pytest.raises(Unauthenticated, match="wrong username or password"):
+        guard.authenticate_password("ana", "not-her-password", "10.0.0.1")
+    auth.update_user("ana", password="second-long-password")
+    with pytest.raises(Unauthenticated):  # the remembered pair no longer matches the stored hash
+        guard.authenticate_password("ana", "first-long-password", "10.0.0.1")
+    assert guard.authenticate_password("ana", "second-long-password", "10.0.0.1").username == "ana"
+    auth.update_user("ana", disabled=True)
+    with pytest.raises(Unauthenticated, match="disabled"):
+        guard.authenticate_password("ana", "second-long-password", "10.0.0.1")
+    with pytest.raises(RateLimited):  # wrong guesses count like failed logins
+        for _ in range(LIMITS.per_username + 1):
+            with contextlib.suppress(Unauthenticated):
+                guard.authenticate_password("ana", "guess", "10.0.0.2")

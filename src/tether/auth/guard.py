@@ -8,6 +8,7 @@ the same count. Managing users, tokens and permissions is ``service.AuthService`
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from typing import cast
@@ -17,10 +18,13 @@ from tether.auth.logins import Logins
 from tether.auth.ratelimit import LoginLimits
 from tether.auth.schemas import LoginSession, User
 from tether.auth.service import AuthService
-from tether.auth.users import user_of
+from tether.auth.users import normalise, user_of
 from tether.errors import NotFound, PermissionDenied, Unauthenticated
 from tether.types import Level
 
+PASSWORD_CACHE_S = 300.0
+"""How long a checked name and password pair is trusted without hashing it again."""
+PASSWORD_CACHE_SIZE = 10_000
 LAST_USED_RESOLUTION_MS = 60_000
 """A token's last-used time is refreshed at most this often, so reads do not all turn into writes."""
 
@@ -37,6 +41,8 @@ class Guard:
         self.db = users.db
         self.clock = clock
         self.logins = Logins(self.db, self.now_ms, login_limits or LoginLimits())
+        self._passwords: dict[str, tuple[str, float]] = {}
+        """Digests of name and password pairs that passed: the stored hash they matched, and until when."""
 
     def now_ms(self) -> int:
         return int(self.clock() * 1000)
@@ -65,6 +71,26 @@ class Guard:
             with self.db.write() as conn:
                 queries.update_token(conn, row.token_id, last_used_time=now)
         return user
+
+    def authenticate_password(self, username: str, password: str, address: str) -> User:
+        """The user of a name and password sent with each request (HTTP Basic, as MLflow's client does).
+
+        The password is checked as a login is (argon2, counted and limited); a pair that passed is then
+        remembered for PASSWORD_CACHE_S against the user's stored hash, so a client sending it on every
+        request pays the hash once, and a changed password or a disabled account takes effect at once.
+        """
+        key = hashlib.sha256(f"{username}\0{password}".encode()).hexdigest()
+        remembered = self._passwords.get(key)
+        if remembered is not None and remembered[1] > self.clock():
+            with self.db.read() as conn:
+                row = queries.user_row(conn, normalise(username))
+            if row is not None and row.password_hash == remembered[0] and not row.disabled:
+                return user_of(row)
+        row = self.logins.checked_row(username, password, address)
+        if len(self._passwords) >= PASSWORD_CACHE_SIZE:
+            self._passwords.clear()
+        self._passwords[key] = (row.password_hash, self.clock() + PASSWORD_CACHE_S)
+        return user_of(row)
 
     def login(self, username: str, password: str, address: str) -> LoginSession:
         """Check a password and open a session; failures are counted and limited (see ``ratelimit``)."""

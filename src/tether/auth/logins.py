@@ -8,7 +8,7 @@ on logout, and when the user's password changes or the user is disabled.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from tether.auth import passwords, queries, tokens
 from tether.auth.ratelimit import LoginLimits, retry_after
@@ -32,20 +32,9 @@ class Logins:
         self.limits = limits
 
     def login(self, username: str, password: str, address: str) -> LoginSession:
-        name = normalise(username)[:MAX_KEY]
-        address = address[:MAX_KEY]
-        now = self.now_ms()
-        with self.db.read() as conn:
-            self._check_limits(conn, name, address, now)
-            row = queries.user_row(conn, name)
-        if row is None:
-            passwords.burn_time(password)
-            self._failed(name, address, now)
-        if not passwords.verify_password(row.password_hash, password):
-            self._failed(name, address, now)
+        name, now = normalise(username)[:MAX_KEY], self.now_ms()
+        row = self.checked_row(username, password, address)
         user = user_of(row)
-        if user.disabled:
-            raise Unauthenticated(f"the account '{user.username}' is disabled; ask an admin")
         renewed = passwords.hash_password(password) if passwords.needs_rehash(row.password_hash) else None
         secret, csrf = tokens.new_session_secret(), tokens.new_csrf_token()
         expires = now + SESSION_LIFETIME_MS
@@ -65,6 +54,22 @@ class Logins:
                 },
             )
         return LoginSession(secret=secret, csrf_token=csrf, user=user, expires_time=expires)
+
+    def checked_row(self, username: str, password: str, address: str) -> Any:
+        """The user's row when the password is theirs and the account is enabled; a wrong pair is counted
+        and limited per user and address (Unauthenticated, or RateLimited once over the limit)."""
+        name, address, now = normalise(username)[:MAX_KEY], address[:MAX_KEY], self.now_ms()
+        with self.db.read() as conn:
+            self._check_limits(conn, name, address, now)
+            row = queries.user_row(conn, name)
+        if row is None:
+            passwords.burn_time(password)
+            self._failed(name, address, now)
+        if not passwords.verify_password(row.password_hash, password):
+            self._failed(name, address, now)
+        if row.disabled:
+            raise Unauthenticated(f"the account '{row.username}' is disabled; ask an admin")
+        return row
 
     def verify(self, username: str, password: str, address: str) -> None:
         """A password check outside a login (a user changing their own), limited and counted alike, so the

@@ -1,4 +1,6 @@
-"""Who is calling: an API token in ``Authorization: Bearer``, or a browser session cookie.
+"""Who is calling: an API token in ``Authorization: Bearer``, or a browser session cookie; on the
+MLflow-compatible paths also a user name and password in ``Authorization: Basic``, as MLflow's client
+sends them (``MLFLOW_TRACKING_USERNAME`` / ``MLFLOW_TRACKING_PASSWORD``).
 
 A session cookie is sent by the browser on its own, so any unsafe request (POST, PUT, PATCH, DELETE) that
 relies on it must also carry the session's CSRF token in ``X-CSRF-Token``, which a page from another site
@@ -8,6 +10,7 @@ sends a Bearer header is judged by that header alone, never by a cookie it may a
 
 from __future__ import annotations
 
+import base64
 import hmac
 from dataclasses import dataclass
 
@@ -20,6 +23,8 @@ from tether.errors import Conflict, PermissionDenied, Unauthenticated
 SESSION_COOKIE = "tether_session"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BASIC_PATHS = ("/api/2.0/mlflow/", "/api/2.0/mlflow-artifacts/")
+"""Where a password may come with every request; tether's own API takes tokens and sessions only."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,9 @@ def identify(request: Request, auth: Guard) -> Caller:
     header = request.headers.get("authorization")
     if header is not None:
         scheme, _, token = header.partition(" ")
+        if scheme.lower() == "basic" and request.url.path.startswith(BASIC_PATHS):
+            username, password = _basic(token)
+            return Caller(auth.authenticate_password(username, password, client_address(request)))
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("the Authorization header must read 'Bearer <token>'")
         return Caller(auth.authenticate_token(token.strip()))
@@ -65,6 +73,16 @@ def identify(request: Request, auth: Guard) -> Caller:
         "this server requires authentication: send 'Authorization: Bearer <token>' (the SDK and CLI "
         "read it from TETHER_TOKEN), or sign in at /api/v1/auth/login"
     )
+
+
+def _basic(encoded: str) -> tuple[str, str]:
+    try:
+        username, sep, password = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        sep = ""
+    if not sep:
+        raise Unauthenticated("the Authorization header must read 'Basic <base64 of user:password>'")
+    return username, password
 
 
 def client_address(request: Request) -> str:

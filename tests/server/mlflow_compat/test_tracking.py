@@ -15,7 +15,7 @@ import pytest
 from mlflow.entities import Metric, Param, RunTag, ViewType
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
-from tests.server.conftest import SecuredServer
+from tests.server.conftest import PASSWORD, SecuredServer
 from tests.support import ServerProcess, unique
 
 import tether as tt
@@ -194,3 +194,27 @@ def test_with_auth_the_client_signs_in_with_a_tether_token_and_permissions_hold(
     with pytest.raises(MlflowException) as anonymous:
         MlflowClient(secured.url).get_run(run_id)
     assert _code(anonymous) == "UNAUTHENTICATED"
+
+
+def test_with_auth_the_client_may_sign_in_with_a_user_name_and_password(
+    secured: SecuredServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
+    monkeypatch.delenv("MLFLOW_TRACKING_TOKEN", raising=False)
+    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", "editor")
+    monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", PASSWORD)
+    editor = MlflowClient(secured.url)
+    experiment = editor.create_experiment(unique("basic"))
+    run_id = editor.create_run(experiment).info.run_id
+    for step in range(5):  # the password is hashed once, then remembered against the stored hash
+        editor.log_metric(run_id, "loss", 1.0 / (step + 1), step=step)
+    assert len(editor.get_metric_history(run_id, "loss")) == 5
+
+    monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", "not-the-password")
+    with pytest.raises(MlflowException) as wrong:
+        MlflowClient(secured.url).get_run(run_id)
+    assert _code(wrong) == "UNAUTHENTICATED"
+    with secured.client("admin") as admin:  # tether's own API keeps to tokens and sessions
+        basic = httpx.get(f"{secured.url}/api/v1/experiments", auth=("editor", PASSWORD))
+        assert basic.status_code == 401 and "Bearer" in basic.json()["error"]["message"]
+        assert admin.get(f"/api/v1/runs/{run_id}").json()["run_id"] == run_id
