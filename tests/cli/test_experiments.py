@@ -32,6 +32,13 @@ def test_ls_json_has_counts_and_times_in_both_forms(cli: Cli, store: Store) -> N
     assert int(parsed.timestamp() * 1000) == churn["creation_time"]
 
 
+def test_ls_filter_keeps_the_matching_experiments_and_a_bad_one_is_one_line(cli: Cli, store: Store) -> None:
+    document = cli.json("experiments", "ls", "--filter", f"name = '{store.churn_name}'")
+    assert [e["name"] for e in document["experiments"]] == [store.churn_name]
+    bad = cli("experiments", "ls", "--filter", "name >>> 1")
+    assert bad.exit_code == 1 and bad.stderr.startswith("error: ")
+
+
 def test_create_then_create_again_is_a_clear_error(cli: Cli, store: Store) -> None:
     fraud = unique("fraud")
     created = cli("experiments", "create", fraud)

@@ -84,6 +84,33 @@ def test_experiment_paging(tracking: TrackingService) -> None:
     assert seen == ["Default", "e0", "e1", "e2", "e3", "e4"]
 
 
+def test_experiments_filter_by_name_time_and_tags(tracking: TrackingService) -> None:
+    churn = tracking.create_experiment("churn-a", tags={"team": "growth"})
+    tracking.create_experiment("churn-b", tags={"team": "risk"})
+    tracking.create_experiment("fraud")
+
+    def names(filter: str, **kwargs: object) -> list[str]:
+        return [e.name for e in tracking.list_experiments(filter=filter, **kwargs).items]  # type: ignore[arg-type]
+
+    assert names("name LIKE 'churn%'") == ["churn-a", "churn-b"]
+    assert names("name LIKE 'churn%' and tags.team = 'growth'") == ["churn-a"]
+    assert names("tags.team IS NULL") == ["Default", "fraud"]
+    assert names("tags.team != 'growth'") == ["churn-b"]  # a missing tag fails every comparison
+    assert names("creation_time >= 0 and name ILIKE 'FRAUD'") == ["fraud"]
+    first = tracking.list_experiments(max_results=1, filter="name LIKE 'churn%'")
+    assert [e.name for e in first.items] == ["churn-a"] and first.next_page_token
+    rest = tracking.list_experiments(
+        max_results=1, filter="name LIKE 'churn%'", page_token=first.next_page_token
+    )
+    assert [e.name for e in rest.items] == ["churn-b"]
+    with pytest.raises(InvalidInput):  # a token is only good for the filter it was made for
+        tracking.list_experiments(max_results=1, filter="name = 'fraud'", page_token=first.next_page_token)
+    with pytest.raises(InvalidFilter):
+        tracking.list_experiments(filter="metrics.loss > 1")
+    tracking.delete_experiment(churn)
+    assert names("name LIKE 'churn%'") == ["churn-b"]
+
+
 def test_experiment_tags(tracking: TrackingService) -> None:
     exp = tracking.create_experiment("t")
     tracking.set_experiment_tag(exp, "owner", "ana")

@@ -49,12 +49,12 @@ def resolve(api: TrackingAPI, ref: str) -> Experiment:
         raise NotFound(f"no experiment with id or name '{ref}'") from None
 
 
-def all_experiments(api: TrackingAPI, view: ViewType) -> list[Experiment]:
+def all_experiments(api: TrackingAPI, view: ViewType, filter: str = "") -> list[Experiment]:
     """Every page of the listing, oldest id first."""
     found: list[Experiment] = []
     token: str | None = None
     while True:
-        page = api.list_experiments(view=view, page_token=token)
+        page = api.list_experiments(view=view, page_token=token, filter=filter)
         found.extend(page.items)
         token = page.next_page_token
         if token is None:
@@ -75,15 +75,26 @@ def _as_json(experiment: Experiment, active_runs: int | None = None) -> dict[str
 \b
   tether experiments ls
   tether experiments ls --all
+  tether experiments ls --filter "name LIKE 'churn%' and tags.team = 'growth'"
   tether experiments ls --json | jq -r '.experiments[].name'""",
 )
 def list_experiments(
-    show_all: ShowAll = False, only_deleted: OnlyDeleted = False, as_json: Json = False
+    show_all: ShowAll = False,
+    only_deleted: OnlyDeleted = False,
+    filter: Annotated[
+        str,
+        typer.Option(
+            "--filter",
+            "-f",
+            help="Only those matching a filter on name, creation_time, last_update_time or tags.<key>.",
+        ),
+    ] = "",
+    as_json: Json = False,
 ) -> None:
     """List experiments with their number of active runs."""
     view = view_of(show_all, only_deleted)
     with tracking() as api:
-        found = all_experiments(api, view)
+        found = all_experiments(api, view, filter)
         counts = api.count_runs([e.experiment_id for e in found]) if found else {}
     if as_json:
         output.print_json({"experiments": [_as_json(e, counts[e.experiment_id]) for e in found]})

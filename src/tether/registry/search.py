@@ -8,10 +8,10 @@ case-sensitive, ILIKE is not) are those of run search.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Table, and_, exists
+from sqlalchemy import ColumnElement
 
 from tether.storage.tables import model_version_tags, model_versions, registered_model_tags, registered_models
-from tether.tracking.search import Clause, Vocabulary, compare, parse_filter
+from tether.tracking.search import Vocabulary, parse_filter, tagged_condition
 
 MODELS = Vocabulary(
     "a key such as name, description, created_time or tags.team",
@@ -32,7 +32,7 @@ VERSIONS = Vocabulary(
 def model_conditions(text: str) -> list[ColumnElement[bool]]:
     """The WHERE conditions on ``registered_models`` that a model filter stands for."""
     return [
-        _condition(registered_models, registered_model_tags, ("model_id",), clause)
+        tagged_condition(registered_models, registered_model_tags, ("model_id",), clause)
         for clause in parse_filter(text, MODELS)
     ]
 
@@ -40,17 +40,6 @@ def model_conditions(text: str) -> list[ColumnElement[bool]]:
 def version_conditions(text: str) -> list[ColumnElement[bool]]:
     """The WHERE conditions on ``model_versions`` that a version filter stands for."""
     return [
-        _condition(model_versions, model_version_tags, ("model_id", "version"), clause)
+        tagged_condition(model_versions, model_version_tags, ("model_id", "version"), clause)
         for clause in parse_filter(text, VERSIONS)
     ]
-
-
-def _condition(table: Table, tags: Table, keys: tuple[str, ...], clause: Clause) -> ColumnElement[bool]:
-    if clause.entity == "attribute":
-        return compare(table.c[clause.key], clause)
-    owned = and_(*(tags.c[k] == table.c[k] for k in keys), tags.c.key == clause.key)
-    if clause.comparator == "IS NULL":
-        return ~exists().where(owned)
-    if clause.comparator == "IS NOT NULL":
-        return exists().where(owned)
-    return exists().where(owned, compare(tags.c.value, clause))

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Double,
     Row,
@@ -70,11 +71,16 @@ def experiment_row_by_name(conn: Connection, name: str) -> Row[Any] | None:
 
 
 def experiment_rows(
-    conn: Connection, view: ViewType, limit: int, offset: int, among: Sequence[int] | None = None
+    conn: Connection,
+    view: ViewType,
+    limit: int,
+    offset: int,
+    among: Sequence[int] | None = None,
+    conditions: Sequence[ColumnElement[bool]] = (),
 ) -> Sequence[Row[Any]]:
     query = (
         select(experiments)
-        .where(lifecycle_filter(experiments.c.lifecycle_stage, view))
+        .where(lifecycle_filter(experiments.c.lifecycle_stage, view), *conditions)
         .order_by(experiments.c.experiment_id)
         .limit(limit)
         .offset(offset)

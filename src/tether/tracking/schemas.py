@@ -220,6 +220,7 @@ class ExperimentsQuery(QueryModel):
     view: ViewType = "active"
     max_results: int = Field(1000, ge=1)
     page_token: str | None = None
+    filter: str = Field("", description="Over name, creation_time, last_update_time and tags.<key>.")
 
 
 class ExperimentNameQuery(QueryModel):

@@ -43,6 +43,11 @@ def test_set_experiment_creates_then_finds_and_errors_use_mlflow_codes(client: M
     assert mlflow.set_experiment(name).lifecycle_stage == "active"
     listed = client.search_experiments(view_type=ViewType.ALL, max_results=50000)
     assert name in {e.name for e in listed}
+    found = client.search_experiments(filter_string=f"name = '{name}' and tags.team = 'growth'")
+    assert [e.experiment_id for e in found] == [created.experiment_id]
+    with pytest.raises(MlflowException) as bad:
+        client.search_experiments(filter_string="metrics.loss > 1")
+    assert _code(bad) == "INVALID_PARAMETER_VALUE"
 
 
 def test_the_fluent_api_logs_a_run_that_tether_reads_back(

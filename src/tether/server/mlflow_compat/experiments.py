@@ -72,9 +72,8 @@ def search_by_query(request: Request, tracking: Tracking, guard: Guarded, caller
 
 
 def _search(message: dict[str, Any], tracking: Tracking, guard: Guarded, caller: Caller) -> dict[str, Any]:
-    """Experiments by id, a page at a time, only those the caller may read; filters are not answered."""
-    if message.get("filter"):
-        raise InvalidInput("filters on experiments are not supported by this server; search without one")
+    """Experiments by id, a page at a time, only those the caller may read, with tether's filter grammar
+    (``name LIKE 'churn%' AND tags.team = 'growth'``)."""
     if message.get("order_by"):
         raise InvalidInput("order_by on experiments is not supported by this server; experiments come by id")
     among = None if caller.user is None else guard.readable_experiments(caller.user)
@@ -82,6 +81,7 @@ def _search(message: dict[str, Any], tracking: Tracking, guard: Guarded, caller:
         view(message, "view_type"),  # type: ignore[arg-type]
         integer(message, "max_results", 1000) or 1000,
         message.get("page_token") or None,
+        str(message.get("filter") or ""),
         among=among,
     )
     found: dict[str, Any] = {"experiments": [experiment_json(e) for e in page.items]}

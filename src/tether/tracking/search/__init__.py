@@ -23,6 +23,7 @@ Contracts:
 from __future__ import annotations
 
 from tether.tracking.search.grammar import (
+    EXPERIMENTS,
     Clause,
     OrderKey,
     Vocabulary,
@@ -30,16 +31,25 @@ from tether.tracking.search.grammar import (
     parse_filter,
     parse_order_by,
 )
-from tether.tracking.search.sql import SearchQuery, compare, search_query
+from tether.tracking.search.sql import (
+    SearchQuery,
+    compare,
+    experiment_conditions,
+    search_query,
+    tagged_condition,
+)
 
 __all__ = [
+    "EXPERIMENTS",
     "Clause",
     "OrderKey",
     "SearchQuery",
     "Vocabulary",
     "compare",
+    "experiment_conditions",
     "format_filter",
     "parse_filter",
     "parse_order_by",
     "search_query",
+    "tagged_condition",
 ]

@@ -63,6 +63,12 @@ RUNS = Vocabulary(
     ATTRIBUTE_ALIASES,
     ("created",),
 )
+EXPERIMENTS = Vocabulary(
+    "a key such as name, creation_time or tags.team",
+    ("tag", "attribute"),
+    numeric=("creation_time", "last_update_time"),
+    strings=("name",),
+)
 
 NUMERIC_COMPARATORS: tuple[Comparator, ...] = ("=", "!=", "<", "<=", ">", ">=")
 STRING_COMPARATORS: tuple[Comparator, ...] = ("=", "!=", "LIKE", "ILIKE", "IN", "NOT IN")

@@ -30,7 +30,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.selectable import Join
 
-from tether.storage.tables import latest_metrics, params, run_tags, runs
+from tether.storage.tables import experiment_tags, experiments, latest_metrics, params, run_tags, runs
 from tether.tracking.search.grammar import (
     NULLABLE_ATTRIBUTES,
     NUMERIC_ATTRIBUTES,
@@ -246,3 +246,21 @@ def like_to_glob(pattern: str) -> str:
 
 def _glob_literal(char: str) -> str:
     return f"[{char}]" if char in "*?[" else char
+
+
+def tagged_condition(table: Table, tags: Table, keys: tuple[str, ...], clause: Clause) -> ColumnElement[bool]:
+    """A clause over an object that has attributes (``table``) and tags (``tags``, joined on ``keys``), as
+    experiments and registered models do: a missing tag fails every comparison but ``IS NULL``."""
+    if clause.entity == "attribute":
+        return compare(table.c[clause.key], clause)
+    owned = and_(*(tags.c[k] == table.c[k] for k in keys), tags.c.key == clause.key)
+    if clause.comparator == "IS NULL":
+        return ~exists().where(owned)
+    if clause.comparator == "IS NOT NULL":
+        return exists().where(owned)
+    return exists().where(owned, compare(tags.c.value, clause))
+
+
+def experiment_conditions(clauses: Sequence[Clause]) -> list[ColumnElement[bool]]:
+    """The WHERE conditions on ``experiments`` that an experiment filter's clauses stand for."""
+    return [tagged_condition(experiments, experiment_tags, ("experiment_id",), clause) for clause in clauses]
