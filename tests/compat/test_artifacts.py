@@ -3,6 +3,7 @@ large binary file, listings, downloads checked byte for byte, and what tether's 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -74,3 +75,28 @@ def test_paths_that_climb_out_are_refused(client: MlflowClient, server: ServerPr
     assert answer.status_code == 400 and answer.json()["error_code"] == "INVALID_PARAMETER_VALUE"
     put = httpx.put(f"{base}/{run.info.experiment_id}/{run.info.run_id}/artifacts/%2E%2E/x.txt", content=b"x")
     assert put.status_code in (400, 404) and "error_code" in put.json()
+
+
+def test_a_300_mb_artifact_goes_up_and_down_whole(
+    sqlite_server: ServerProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streamed both ways: the MLflow client sends it as one PUT, and tether never holds it in memory."""
+    source, digest = tmp_path / "weights.bin", hashlib.sha256()
+    block = os.urandom(4 * 1024 * 1024)
+    with open(source, "wb") as out:
+        for i in range(75):  # 300 MiB, each block made distinct so a lost or repeated block shows
+            chunk = i.to_bytes(4, "big") + block[4:]
+            out.write(chunk)
+            digest.update(chunk)
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
+    monkeypatch.delenv("MLFLOW_TRACKING_TOKEN", raising=False)
+    mlflow_client = MlflowClient(sqlite_server.url)  # once, on SQLite: the database plays no part here
+    run_id = mlflow_client.create_run(mlflow_client.create_experiment(unique("large"))).info.run_id
+    mlflow_client.log_artifact(run_id, str(source), artifact_path="model")
+    source.unlink()
+    back = Path(mlflow_client.download_artifacts(run_id, "model/weights.bin", str(tmp_path / "down")))
+    received = hashlib.sha256()
+    with open(back, "rb") as stream:
+        while chunk := stream.read(8 * 1024 * 1024):
+            received.update(chunk)
+    assert back.stat().st_size == 300 * 1024 * 1024 and received.hexdigest() == digest.hexdigest()

@@ -1,4 +1,5 @@
-"""The MLflow client, in this process, pointed at the session's server on each database, retries off."""
+"""The real MLflow client against tether: in this process, pointed at the session's server on each
+database with retries off; the secured servers (``--auth``) come from the server tests' fixtures."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterator
 import mlflow
 import pytest
 from mlflow.tracking import MlflowClient
+from tests.server.conftest import secured  # noqa: F401  # the --auth servers, shared with the server tests
 from tests.support import ServerProcess
 
 
