@@ -166,6 +166,8 @@ def test_unknown_objects_and_routes_are_4xx_in_mlflow_s_envelope(
     with pytest.raises(MlflowException) as missing:
         client.get_run("0" * 32)
     assert _code(missing) == "RESOURCE_DOES_NOT_EXIST"
+    info = httpx.get(f"{server.url}/api/3.0/mlflow/server-info", timeout=10).json()
+    assert info["multipart_uploads_enabled"] is False and info["multipart_downloads_enabled"] is False
     answer = httpx.get(f"{server.url}/api/2.0/mlflow/no-such-endpoint", timeout=10)
     assert answer.status_code == 404 and answer.json()["error_code"] == "ENDPOINT_NOT_FOUND"
     bad = httpx.post(f"{server.url}/api/2.0/mlflow/runs/log-batch", content=b"{not json", timeout=10)

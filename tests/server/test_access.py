@@ -26,7 +26,7 @@ def test_every_route_of_the_app_declares_one_requirement(tmp_path: Path) -> None
     public = {str(route) for route in routes if route.requirement.access.kind == "public"}  # type: ignore[union-attr]
     assert public == PUBLIC
     documented = {path for path in app.openapi()["paths"]}
-    ours = {route.path for route in routes if not route.path.startswith("/api/2.0/mlflow")}  # MLflow's API
+    ours = {route.path for route in routes if "/mlflow" not in route.path}  # MLflow's API
     assert ours == documented
 
 

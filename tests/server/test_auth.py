@@ -139,7 +139,7 @@ def call(client: httpx.Client, route: access.DeclaredRoute, private: Private) ->
         "experiment_id": private.experiment_id,
         "ref": f"run:{private.run_id}",
     }
-    if route.path.startswith("/api/2.0/mlflow"):  # MLflow's shapes: the ids travel in the query or body
+    if "/mlflow" in route.path:  # MLflow's shapes: the ids travel in the query or body
         named = {
             "path": f"{private.experiment_id}/{private.run_id}/artifacts",
             "run_id": private.run_id,
