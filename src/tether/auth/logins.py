@@ -74,13 +74,10 @@ class Logins:
     def verify(self, username: str, password: str, address: str) -> None:
         """A password check outside a login (a user changing their own), limited and counted alike, so the
         change-password form cannot be used to guess a signed-in user's password."""
-        name, address, now = normalise(username)[:MAX_KEY], address[:MAX_KEY], self.now_ms()
-        with self.db.read() as conn:
-            self._check_limits(conn, name, address, now)
-            row = queries.user_row(conn, name)
-        if row is None or not passwords.verify_password(row.password_hash, password):
-            self._record_failure(name, address, now)
-            raise PermissionDenied("the current password is wrong")
+        try:
+            self.checked_row(username, password, address)
+        except Unauthenticated:  # the caller is signed in: a wrong current password is a refusal
+            raise PermissionDenied("the current password is wrong") from None
 
     def authenticate(self, secret: str) -> tuple[User, str]:
         with self.db.read() as conn:
