@@ -16,7 +16,7 @@ from tests.cli.runner import Cli
 from tests.support import Target, free_port, unique
 
 import tether as tt
-from tether.errors import NotFound
+from tether.errors import InvalidInput, NotFound
 from tether.sdk.mlflow_import import MlflowImport, mlflow_client
 
 MAKE_STORE = """
@@ -180,6 +180,17 @@ def test_create_run_keeps_a_given_id_once(sqlite_target: Target) -> None:
             client.tracking.create_run("0", run_id="AB" * 16)
 
 
+def test_create_run_records_a_run_that_has_already_ended(target: Target) -> None:
+    with target.client() as client:
+        run = client.tracking.create_run("0", start_time=1_000, status="FAILED", end_time=5_000)
+        stored = client.tracking.get_run(run.run_id)
+        assert (stored.status, stored.start_time, stored.end_time) == ("FAILED", 1_000, 5_000)
+        with pytest.raises(Exception, match="a RUNNING run has no end_time"):
+            client.tracking.create_run("0", end_time=5_000)
+        with pytest.raises(InvalidInput, match="status"):
+            client.tracking.create_run("0", status="DONE")  # type: ignore[arg-type]
+
+
 def test_the_command_imports_and_reports_and_its_mistakes_are_one_line(
     tmp_path: Path, store: dict[str, Any]
 ) -> None:
@@ -232,3 +243,49 @@ def test_an_mlflow_server_that_cannot_be_reached_is_one_line(tmp_path: Path) -> 
     result = cli("import", "mlflow", "--from", f"http://127.0.0.1:{free_port()}")
     assert result.exit_code == 1 and result.stderr.startswith("error: the MLflow store at http://127.0.0.1:")
     assert result.stderr.count("\n") == 1, result.stderr
+
+
+WIDE_RUN = """
+import sys
+import mlflow
+from mlflow.entities import Metric, Param, RunTag
+from mlflow.tracking import MlflowClient
+
+client = MlflowClient(sys.argv[1])
+run_id = client.create_run(client.create_experiment("wide")).info.run_id
+client.log_batch(run_id, params=[Param(f"p{i:03d}", str(i)) for i in range(100)])
+client.log_batch(run_id, params=[Param(f"p{i:03d}", str(i)) for i in range(100, 200)])
+client.log_batch(run_id, params=[Param(f"p{i:03d}", str(i)) for i in range(200, 250)])
+client.log_batch(run_id, tags=[RunTag(f"t{i:03d}", "x" * i) for i in range(100)])
+client.log_batch(run_id, tags=[RunTag(f"t{i:03d}", "y") for i in range(100, 130)])
+for key in ("a", "b", "c"):
+    for start in range(0, 900, 300):
+        points = [Metric(key, step * 0.5, 10_000 - step, step) for step in range(start, start + 300)]
+        client.log_batch(run_id, metrics=points[::-1])  # out of order: the import sorts them
+print(run_id)
+"""
+
+
+@pytest.mark.parametrize("kind", ["database", "mlruns folder"])
+def test_a_run_larger_than_one_batch_arrives_whole_from_either_kind_of_store(
+    tmp_path: Path, kind: str
+) -> None:
+    """250 params, 130 tags and 2,700 points take several calls; a database is read in bulk, a folder
+    key by key, and both must give the same run."""
+    folder = tmp_path / "wide"
+    folder.mkdir()
+    uri = f"sqlite:///{folder / 'mlflow.db'}" if kind == "database" else (folder / "mlruns").as_uri()
+    run_id = _mlflow(WIDE_RUN, folder, uri, MLFLOW_ALLOW_FILE_STORE="true").split()[-1]
+    with tt.Client(home=tmp_path / "home") as client:
+        summary = MlflowImport(mlflow_client(uri), client.backend).run(["wide"])
+        assert summary.failed == [] and (summary.params, summary.metric_points) == (250, 2_700)
+        run = client.tracking.get_run(run_id)
+        assert run.params == {f"p{i:03d}": str(i) for i in range(250)}
+        assert {k: v for k, v in run.tags.items() if k.startswith("t")} == {
+            **{f"t{i:03d}": "x" * i for i in range(100)},
+            **{f"t{i:03d}": "y" for i in range(100, 130)},
+        }
+        for key in ("a", "b", "c"):
+            series = client.tracking.get_metric_series(run_id, key)
+            assert series.steps == list(range(900)) and series.values == [s * 0.5 for s in range(900)]
+            assert series.timestamps == [10_000 - s for s in range(900)]

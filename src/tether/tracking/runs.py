@@ -36,10 +36,16 @@ class Runs:
         start_time: int | None = None,
         user_id: str | None = None,
         run_id: str | None = None,
+        status: RunStatus = "RUNNING",
+        end_time: int | None = None,
     ) -> Run:
-        """A new run; ``run_id`` keeps an id made elsewhere (an import from MLflow), refused if taken."""
+        """A new run; ``run_id`` keeps an id made elsewhere (an import from MLflow), refused if taken.
+        ``status`` and ``end_time`` record a run that has already ended elsewhere in the same call."""
         name = run_name or random_run_name()
         limits.check_name("run name", name, limits.MAX_RUN_NAME)
+        _check_status(status)
+        if status == "RUNNING" and end_time is not None:
+            raise InvalidInput("a RUNNING run has no end_time; give a final status with it")
         checked_tags = limits.check_values("tag", tags or {}, limits.MAX_TAG_VALUE, limits.MAX_TAGS_PER_CALL)
         if run_id is None:
             run_id = uuid.uuid4().hex
@@ -53,15 +59,18 @@ class Runs:
                 raise Conflict(f"experiment '{exp.name}' is deleted; restore it before starting runs in it")
             if parent_run_id is not None:
                 _check_parent(rows.run_row(conn, parent_run_id), exp)
+            started = rows.now_ms() if start_time is None else int(start_time)
             values = {
                 "run_id": run_id,
                 "experiment_id": exp.experiment_id,
                 "run_name": name,
-                "status": "RUNNING",
+                "status": status,
                 "lifecycle_stage": "active",
                 "user_id": user_id or "",
-                "start_time": rows.now_ms() if start_time is None else int(start_time),
-                "end_time": None,
+                "start_time": started,
+                "end_time": None
+                if status == "RUNNING"
+                else (rows.now_ms() if end_time is None else int(end_time)),
                 "parent_run_id": parent_run_id,
             }
             queries.insert_run(conn, values)
@@ -84,8 +93,7 @@ class Runs:
         """Change status, end time or name; a terminal status without an end time ends the run now."""
         values: dict[str, object] = {}
         if status is not None:
-            if status not in RUN_STATUSES:
-                raise InvalidInput(f"status must be one of {', '.join(RUN_STATUSES)}, got {status!r}")
+            _check_status(status)
             values["status"] = status
             values["end_time"] = None if status == "RUNNING" else (end_time or rows.now_ms())
         elif end_time is not None:
@@ -179,3 +187,8 @@ def _check_parent(parent: Row[Any], experiment: Row[Any]) -> None:
             f"run '{parent.run_id}' is not in experiment {experiment.experiment_id}: "
             "a child run must be in its parent's experiment"
         )
+
+
+def _check_status(status: object) -> None:
+    if status not in RUN_STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(RUN_STATUSES)}, got {status!r}")

@@ -81,6 +81,8 @@ class RunCreate(WriteModel):
     start_time: Millis | None = None
     user_id: str | None = None
     run_id: str | None = Field(default=None, description="Keep an id made elsewhere (32 hex digits).")
+    status: RunStatus = Field(default="RUNNING", description="A final status records a run that has ended.")
+    end_time: Millis | None = None
 
 
 class RunUpdate(WriteModel):
