@@ -70,6 +70,12 @@ def _model_packaging(target: str) -> bool:
     return target.startswith("tether.models") and target.rsplit(".", 1)[-1] not in ("service", "queries")
 
 
+def _data_worktree(target: str) -> bool:
+    """Folders are scanned, hashed and moved where they are; only committing goes through a backend."""
+    store_side = ("service", "queries", "revisions", "garbage", "objects")
+    return target.startswith("tether.data") and target.rsplit(".", 1)[-1] not in store_side
+
+
 def _serving_entry(target: str) -> bool:
     runners = ("tether.serving.run", "tether.serving.ray_app")
     return target.startswith((*runners, "tether.serving.config", "tether.serving.source"))
@@ -93,7 +99,7 @@ RULES: list[tuple[tuple[str, ...], object]] = [
     (("tether.cli.deploy",), lambda t: _face_rule(t) or t.startswith("tether.serving.bundle")),
     # Reports and suites are computations run where the data is; only storing one goes through a backend.
     (("tether.cli.monitor",), lambda t: _face_rule(t) or _monitoring_computation(t)),
-    (("tether.sdk", "tether.cli"), lambda t: _face_rule(t) or _model_packaging(t)),
+    (("tether.sdk", "tether.cli"), lambda t: _face_rule(t) or _model_packaging(t) or _data_worktree(t)),
     (
         ("tether.server",),
         lambda t: not t.startswith(("tether.client", "tether.cli", "tether.sdk")) and t != "tether",

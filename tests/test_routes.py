@@ -16,6 +16,7 @@ from tether.server.app import DOMAINS
 
 def service_class(domain: Domain) -> type[Any]:
     from tether.auth.service import AuthService
+    from tether.data.service import DataService
     from tether.deployments.service import DeploymentService
     from tether.lineage.service import LineageService
     from tether.monitoring.service import MonitoringService
@@ -29,6 +30,7 @@ def service_class(domain: Domain) -> type[Any]:
         "monitoring": MonitoringService,
         "registry": RegistryService,
         "deployments": DeploymentService,
+        "data": DataService,
     }
     return classes[domain.name]
 

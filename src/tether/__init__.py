@@ -32,6 +32,7 @@ from tether.sdk.fluent import (
     log_dict,
     log_figure,
     log_image,
+    log_input,
     log_metric,
     log_metrics,
     log_model,
@@ -53,9 +54,12 @@ if TYPE_CHECKING:
     from tether.client.backend import RegistryAPI
     from tether.sdk.autolog import autolog
     from tether.sdk.client import Client
+    from tether.sdk.data import DataClient
 
     registry: RegistryAPI
     """The model registry of the configured store or server (see ``_Package``)."""
+    data: DataClient
+    """Versioned datasets on the configured store or server (see ``_Package``)."""
 
 
 __all__ = [
@@ -86,6 +90,7 @@ __all__ = [
     "log_dict",
     "log_figure",
     "log_image",
+    "log_input",
     "log_metric",
     "log_metrics",
     "log_model",
@@ -117,11 +122,12 @@ def __getattr__(name: str) -> Any:
 
 
 class _Package(ModuleType):
-    """The ``tether`` module, with ``tt.registry`` as the configured store's (or server's) model registry.
+    """The ``tether`` module, with ``tt.registry`` as the configured store's (or server's) model registry
+    and ``tt.data`` as its datasets.
 
     The name is also the ``tether.registry`` package, which the import system records on this module when
-    it loads; the setter leaves that record in ``sys.modules`` alone, so ``from tether.registry import …``
-    works as ever, while ``tt.registry`` stays the API a user means by it.
+    it loads (and so for ``tether.data``); the setter leaves that record in ``sys.modules`` alone, so
+    ``from tether.registry import …`` works as ever, while ``tt.registry`` stays the API a user means by it.
     """
 
     @property
@@ -132,6 +138,18 @@ class _Package(ModuleType):
 
     @registry.setter
     def registry(self, package: ModuleType) -> None:
+        pass
+
+    @property
+    def data(self) -> DataClient:
+        """Versioned datasets on the configured store (or server): ``tt.data.get("churn@v3")``."""
+        from tether.sdk.data import DataClient
+        from tether.sdk.state import backend, state
+
+        return DataClient(backend().data, state.settings.cache_dir if state.settings else None)
+
+    @data.setter
+    def data(self, package: ModuleType) -> None:
         pass
 
 

@@ -7,6 +7,9 @@
 ``TETHER_TOKEN`` when the server requires it. ``TETHER_RETRY_PATIENCE_S`` (default 30) is how long a client
 keeps retrying a server that does not answer, and ``TETHER_METRIC_BUFFER_POINTS`` (default 1,000,000) how
 many metric points per run the fluent API holds while the store cannot keep up or a server is away.
+``TETHER_CACHE_DIR`` (default ``$XDG_CACHE_HOME/tether`` or ``~/.cache/tether``) is this machine's own cache:
+the hashes of local data files, so an unchanged file is never read twice, and dataset versions read through
+``tt.data.get(...).path``.
 
 Quotas (``Quotas``, docs/limits.md): ``TETHER_MAX_ARTIFACT_SIZE`` (one artifact file, default 64GiB),
 ``TETHER_MAX_EXPERIMENT_ARTIFACTS`` (all artifacts of one experiment's runs, default 1TiB) and
@@ -19,7 +22,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -109,6 +112,8 @@ class Settings:
     retry_patience_s: float = 30.0
     metric_buffer_points: int = 1_000_000
     quotas: Quotas = field(default_factory=Quotas)
+    cache_dir: Path = field(default_factory=lambda: default_cache_dir(os.environ))
+    """This machine's own cache (file hashes, materialised dataset versions), never shared by a store."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -127,6 +132,7 @@ class Settings:
             retry_patience_s=_number("TETHER_RETRY_PATIENCE_S", env, 30.0, float, minimum=0),
             metric_buffer_points=_number("TETHER_METRIC_BUFFER_POINTS", env, 1_000_000, int, minimum=1),
             quotas=Quotas.from_env(env),
+            cache_dir=default_cache_dir(env),
         )
 
     @classmethod
@@ -134,6 +140,14 @@ class Settings:
         """An embedded store rooted at ``home``, ignoring the environment."""
         root = Path(home).expanduser().absolute()
         return cls(home=root, db_url=f"sqlite:///{root / 'tether.db'}", blob_url=str(root / "blobs"))
+
+
+def default_cache_dir(env: Mapping[str, str]) -> Path:
+    """``TETHER_CACHE_DIR``, else ``$XDG_CACHE_HOME/tether``, else ``~/.cache/tether``."""
+    if env.get("TETHER_CACHE_DIR"):
+        return Path(env["TETHER_CACHE_DIR"]).expanduser().absolute()
+    base = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache").expanduser().absolute()
+    return base / "tether"
 
 
 def _json_object(name: str, text: str | None) -> dict[str, Any]:

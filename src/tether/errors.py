@@ -184,6 +184,13 @@ class StorageError(TetherError):
     http_status = 503
 
 
+class CorruptObject(StorageError):
+    """A stored data object no longer matches its content hash; it is reported, never returned."""
+
+    code = "CORRUPT_OBJECT"
+    http_status = 500
+
+
 class Overloaded(TryLater):
     """A model server's queue is full; the request was not taken and can be sent again after a while."""
 
@@ -241,6 +248,7 @@ ERRORS_BY_CODE: dict[str, type[TetherError]] = {
         PermissionDenied,
         RateLimited,
         StorageError,
+        CorruptObject,
         Overloaded,
         WorkerUnavailable,
         ModelFailed,

@@ -12,6 +12,7 @@ from tether.auth.guard import Guard
 from tether.auth.ratelimit import LoginLimits
 from tether.auth.service import AuthService
 from tether.config import Settings
+from tether.data.service import DataService
 from tether.deployments.service import DeploymentService
 from tether.lineage.service import LineageService
 from tether.monitoring.service import MonitoringService
@@ -31,6 +32,7 @@ class Services:
     monitoring: MonitoringService
     registry: RegistryService
     deployments: DeploymentService
+    data: DataService
     guard: Guard
     """The server's side of auth: credentials, sessions and permission checks."""
 
@@ -54,5 +56,6 @@ def open_services(settings: Settings, *, login_limits: LoginLimits | None = None
         monitoring=MonitoringService(db, blobs, tracking, lineage),
         registry=RegistryService(db, tracking, lineage),
         deployments=DeploymentService(db, lineage),
+        data=DataService(db, blobs, tracking, lineage),
         guard=Guard(auth, login_limits=login_limits),
     )

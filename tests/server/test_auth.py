@@ -130,6 +130,7 @@ def call(client: httpx.Client, route: access.DeclaredRoute, private: Private) ->
         "version": "1",
         "alias": "champion",
         "webhook_id": "1",
+        "ref": "main",
     }
     url = route.path.format(**values)
     params = {

@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from tether.cli import (
     artifacts,
+    data,
     deploy,
     deployments,
     experiments,
@@ -120,6 +121,7 @@ app.command("server", epilog=server.EPILOG)(server.server)
 app.command("serve", epilog=serve.EPILOG)(serve.serve)
 app.add_typer(deploy.app, name="deploy")
 app.add_typer(deployments.app, name="deployments")
+app.add_typer(data.app, name="data")
 app.add_typer(imports.app, name="import")
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")

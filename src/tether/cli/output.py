@@ -250,6 +250,33 @@ def transfer(total_bytes: int | None, *, enabled: bool) -> Iterator[Callable[[st
 
 
 @contextmanager
+def phases(*, enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """Byte progress bars on stderr, one per phase of a long job (hash, upload, download); yields
+    ``advance(phase, n_bytes, phase_total)`` (a total of 0: unknown). Drawn like ``transfer``."""
+    err = console(stderr=True)
+    if not (enabled and err.is_terminal):
+        yield lambda phase, n, total: None
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    columns = (
+        TextColumn("{task.description:>8}"),
+        BarColumn(),
+        DownloadColumn(binary_units=True),
+        TransferSpeedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as progress:
+        tasks: dict[str, Any] = {}
+
+        def advance(phase: str, n: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = progress.add_task(phase, total=total or None)
+            progress.update(tasks[phase], advance=n)
+
+        yield advance
+
+
+@contextmanager
 def counting(unit: str, *, enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
     """A count progress bar on stderr (``unit`` such as "runs"); yields ``update(item, done, total)``.
 

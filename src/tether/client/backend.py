@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from tether.auth.service import AuthService
+    from tether.data.service import DataService
     from tether.deployments.service import DeploymentService
     from tether.lineage.service import LineageService
     from tether.monitoring.service import MonitoringService
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     LineageAPI = LineageService
     RegistryAPI = RegistryService
     DeploymentsAPI = DeploymentService
+    DataAPI = DataService
 
 
 class Backend(Protocol):
@@ -46,6 +48,9 @@ class Backend(Protocol):
 
     @property
     def deployments(self) -> DeploymentsAPI: ...
+
+    @property
+    def data(self) -> DataAPI: ...
 
     @property
     def remote(self) -> bool:

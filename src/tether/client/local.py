@@ -20,6 +20,7 @@ class LocalBackend:
         self.lineage = self.services.lineage
         self.registry = self.services.registry
         self.deployments = self.services.deployments
+        self.data = self.services.data
 
     def close(self) -> None:
         self.services.close()

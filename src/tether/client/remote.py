@@ -1,19 +1,22 @@
 """The remote backend: each domain's service interface, answered by a ``tether server`` over HTTP.
 
-The methods come from the domains' endpoint declarations (``proxy.RemoteDomain``); only artifact uploads
-and downloads, which stream, are written here by hand. Imports declarations, shapes and the transport,
-never services or storage, so it behaves exactly like a third-party client of the REST API.
+The methods come from the domains' endpoint declarations (``proxy.RemoteDomain``); artifact uploads and
+downloads, which stream, and data packs, whose bodies are bytes, are written here by hand. Imports
+declarations, shapes and the transport, never services or storage, so it behaves exactly like a
+third-party client of the REST API.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any, cast
 
 from tether.auth.routes import DOMAIN as AUTH
 from tether.client.http import HttpTransport
 from tether.client.proxy import API, RemoteDomain, segment
+from tether.data.routes import DOMAIN as DATA
+from tether.data.schemas import MissingQuery, PackStored
 from tether.deployments.routes import DOMAIN as DEPLOYMENTS
 from tether.lineage.routes import DOMAIN as LINEAGE
 from tether.monitoring.routes import DOMAIN as MONITORING
@@ -24,6 +27,7 @@ from tether.tracking.schemas import ArtifactInfo
 if TYPE_CHECKING:
     from tether.client.backend import (
         AuthAPI,
+        DataAPI,
         DeploymentsAPI,
         LineageAPI,
         MonitoringAPI,
@@ -50,6 +54,19 @@ class RemoteTracking(RemoteDomain):
     def _artifact_url(self, run_id: str, path: str) -> str:
         encoded = "/".join(segment(part) for part in path.split("/"))
         return f"{API}/runs/{segment(run_id)}/artifacts/{encoded}"
+
+
+class RemoteData(RemoteDomain):
+    """The data domain over HTTP: the declared methods, plus packs of objects in and out as bytes."""
+
+    def put_pack(self, body: bytes) -> int:
+        """Send a pack (a PUT: storing the same objects again changes nothing, so it may be retried)."""
+        response = self.http.request("PUT", f"{API}/data/objects", body=body)
+        return PackStored.model_validate_json(response.content).stored
+
+    def fetch_pack(self, digests: Sequence[str]) -> bytes:
+        body = MissingQuery(digests=list(digests)).model_dump_json()
+        return self.http.request("POST", f"{API}/data/objects/fetch", body=body).content
 
 
 def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
@@ -100,6 +117,7 @@ class RemoteBackend:
         self.lineage = cast("LineageAPI", RemoteDomain(LINEAGE, self.http))
         self.registry = cast("RegistryAPI", RemoteDomain(REGISTRY, self.http))
         self.deployments = cast("DeploymentsAPI", RemoteDomain(DEPLOYMENTS, self.http))
+        self.data = cast("DataAPI", RemoteData(DATA, self.http))
 
     def close(self) -> None:
         self.http.close()

@@ -2,8 +2,9 @@
 
 ``client.tracking``, ``client.monitoring``, ``client.lineage``, ``client.auth``, ``client.registry`` and
 ``client.deployments`` are the domains' service interfaces, the same whether the client runs on a local
-store or a server. The methods on ``Client`` itself are the conveniences written once on top of them (a
-param at a time, a figure as an artifact, a folder in and out), plus typed shortcuts to the most used
+store or a server (``client.data`` adds folder-level add, status and checkout to the data service's).
+The methods on ``Client`` itself are the conveniences written once on top of them (a param at a time, a
+figure as an artifact, a folder in and out), plus typed shortcuts to the most used
 tracking calls (``client.get_run`` is ``client.tracking.get_run``). Writes are synchronous: a call returns
 when the data is stored, unlike the fluent API's metric buffer.
 """
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from tether.models.signatures import ModelInput
     from tether.monitoring.schemas import StoredReport
     from tether.registry.schemas import ModelVersion
+    from tether.sdk.data import DataClient
     from tether.sdk.models import ModelInfo
     from tether.tracking.schemas import Experiment, Metric, Run
 
@@ -88,6 +90,13 @@ class Client:
     @property
     def deployments(self) -> DeploymentsAPI:
         return self.backend.deployments
+
+    @property
+    def data(self) -> DataClient:
+        """Datasets: the data service's calls plus folder-level add, status and checkout."""
+        from tether.sdk.data import DataClient
+
+        return DataClient(self.backend.data)
 
     # --- shortcuts to the tracking API --------------------------------------------------------------------
 

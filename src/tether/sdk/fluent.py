@@ -19,10 +19,12 @@ from tether.types import ViewType
 if TYPE_CHECKING:
     import pandas as pd
 
+    from tether.data.schemas import Commit
     from tether.models.package import Model
     from tether.models.signatures import ModelInput
     from tether.monitoring.schemas import StoredReport
     from tether.registry.schemas import AliasInfo, ModelVersion
+    from tether.sdk.data import DataVersion
     from tether.sdk.models import ModelInfo
     from tether.tracking.schemas import Run
 
@@ -94,6 +96,13 @@ def log_report(result: Any, name: str = "", run_id: str | None = None) -> Stored
     document = result.as_dict() if hasattr(result, "as_dict") else dict(result)
     subject = f"run:{run_id or require_run().run_id}"
     return backend().monitoring.log_report(subject, document, name)
+
+
+def log_input(dataset: DataVersion | str, run_id: str | None = None) -> Commit:
+    """Record that the active run (or the run ``run_id``) read a dataset version: a ``DataVersion``
+    from ``tt.data.get`` or a spec such as ``churn@v3`` (a branch is resolved to its commit now)."""
+    spec = dataset if isinstance(dataset, str) else dataset.ref
+    return backend().data.log_input(run_id or require_run().run_id, spec)
 
 
 def log_model(

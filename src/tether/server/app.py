@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from tether.auth import routes as auth_routes
 from tether.auth.ratelimit import LoginLimits
 from tether.config import Quotas, Settings
+from tether.data import routes as data_routes
 from tether.deployments import routes as deployment_routes
 from tether.endpoints import Domain, ScopeKind
 from tether.lineage import routes as lineage_routes
@@ -26,7 +27,7 @@ from tether.server.errors import install_error_handlers
 from tether.server.limits import BodyLimit, RequestLimits
 from tether.server.mlflow_compat.api import ROUTERS as MLFLOW_ROUTERS
 from tether.server.mount import mount
-from tether.server.routers import artifacts, experiment_access, meta, sessions
+from tether.server.routers import artifacts, data_objects, experiment_access, meta, sessions
 from tether.server.ui import mount_ui
 from tether.services import Services, open_services
 from tether.tracking import routes as tracking_routes
@@ -43,6 +44,7 @@ DOMAINS: tuple[Domain, ...] = (
     lineage_routes.DOMAIN,
     registry_routes.DOMAIN,
     deployment_routes.DOMAIN,
+    data_routes.DOMAIN,
 )
 """Every domain whose declared endpoints the server mounts; each is an attribute of ``Services``."""
 
@@ -94,6 +96,7 @@ def create_app(
     for domain in DOMAINS:
         mount(app, domain, getattr(services, domain.name), services.guard, API_PREFIX)
     app.include_router(artifacts.router, prefix=API_PREFIX)
+    app.include_router(data_objects.router, prefix=API_PREFIX)
     app.include_router(sessions.router, prefix=API_PREFIX)
     for router in MLFLOW_ROUTERS:  # MLflow's client, on MLflow's paths (see mlflow_compat)
         app.include_router(router)

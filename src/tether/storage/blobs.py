@@ -28,6 +28,8 @@ class BlobInfo:
     path: str
     size: int | None
     is_dir: bool
+    modified: float | None = None
+    """Seconds since the epoch, where the listing tells (it does on local disk and S3)."""
 
 
 class BlobStore:
@@ -127,7 +129,10 @@ class BlobStore:
         with _translated(f"list {prefix!r}"):
             if self.tree is not None:
                 found = self.tree.entries(prefix, recursive=recursive)
-                out = [BlobInfo(path=path, size=size, is_dir=size is None) for path, size in found]
+                out = [
+                    BlobInfo(path=path, size=size, is_dir=size is None, modified=modified)
+                    for path, size, modified in found
+                ]
                 return sorted(out, key=lambda e: e.path)
             entries = _remote_entries(self.fs, self._path(prefix), recursive)
         return sorted(entries, key=lambda e: e.path)
@@ -157,10 +162,22 @@ def _remote_entries(fs: Any, base: str, recursive: bool) -> list[BlobInfo]:
         if not relative or relative.rsplit("/", 1)[-1].startswith(TEMP_PREFIX):
             continue
         is_dir = info.get("type") == "directory"
-        out.append(
-            BlobInfo(path=relative, size=None if is_dir else int(info.get("size") or 0), is_dir=is_dir)
-        )
+        size = None if is_dir else int(info.get("size") or 0)
+        out.append(BlobInfo(path=relative, size=size, is_dir=is_dir, modified=_modified(info)))
     return out
+
+
+def _modified(info: dict[str, Any]) -> float | None:
+    """The modification time an fsspec listing gives, under whichever name the filesystem uses."""
+    found = info.get("mtime", info.get("LastModified", info.get("created")))
+    if found is None:
+        return None
+    if hasattr(found, "timestamp"):
+        return float(found.timestamp())
+    try:
+        return float(found)
+    except (TypeError, ValueError):
+        return None
 
 
 def _protocols(fs: Any) -> tuple[str, ...]:

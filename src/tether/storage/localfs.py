@@ -77,24 +77,26 @@ class LocalTree:
             raise _refused(key, "is not a regular file")
         return False, found.st_size
 
-    def entries(self, key: str, *, recursive: bool) -> list[tuple[str, int | None]]:
-        """(path relative to ``key``, size or None for a folder) of the entries below a folder. Links and
-        other non-regular files are skipped (and logged); a recursive listing holds files only."""
+    def entries(self, key: str, *, recursive: bool) -> list[tuple[str, int | None, float]]:
+        """(path relative to ``key``, size or None for a folder, modification time) of the entries below a
+        folder. Links and other non-regular files are skipped (and logged); a recursive listing holds files
+        only."""
         top = self._folder(key.split("/") if key else [], key, create=False)
-        out: list[tuple[str, int | None]] = []
+        out: list[tuple[str, int | None, float]] = []
         pending = [(top, "")]
         while pending:
             fd, relative = pending.pop()
             try:
                 for entry, path in _entries(fd, relative, key):
+                    found = entry.stat(follow_symlinks=False)
                     if entry.is_dir(follow_symlinks=False):
                         if not recursive:
-                            out.append((path, None))
+                            out.append((path, None, found.st_mtime))
                             continue
                         with contextlib.suppress(UnsafeLink, NotFound):
                             pending.append((_open_at(fd, entry.name, _DIRECTORY | _NOFOLLOW, key), path))
                     else:
-                        out.append((path, entry.stat(follow_symlinks=False).st_size))
+                        out.append((path, found.st_size, found.st_mtime))
             finally:
                 os.close(fd)
         return out

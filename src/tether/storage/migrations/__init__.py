@@ -14,7 +14,7 @@ from sqlalchemy import Connection, inspect, text
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0013"
+HEAD = "0014"
 """The newest revision; a test checks it matches the scripts so the fast path below stays honest."""
 
 _PG_MIGRATION_LOCK = 0x7E7E_0001

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tether.storage.tables.auth import api_tokens, experiment_permissions, login_failures, sessions, users
+from tether.storage.tables.data import data_commits, data_refs, datasets
 from tether.storage.tables.deployments import deployment_models, deployment_stats, deployments
 from tether.storage.tables.lineage import lineage_edges
 from tether.storage.tables.meta import metadata
@@ -37,6 +38,9 @@ __all__ = [
     "applied_batches",
     "artifact_files",
     "artifact_usage",
+    "data_commits",
+    "data_refs",
+    "datasets",
     "deployment_models",
     "deployment_stats",
     "deployments",

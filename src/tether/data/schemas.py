@@ -1,0 +1,153 @@
+"""Wire shapes of the data domain: datasets, commits, branches and tags, file listings, diffs and gc.
+
+A revision (``rev``) names a commit of one dataset: a branch or a tag, a commit id or an unambiguous
+prefix of at least ``MIN_PREFIX`` hex digits, each optionally followed by ``~N`` (N first parents back).
+A dataset spec is ``<name>[@<rev>]`` (``data:`` in front is accepted); without ``@<rev>`` it means the
+default branch, ``main``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field
+
+from tether.data.manifest import EntryKind
+from tether.refs import check_name
+from tether.schemas import QueryModel, ReadModel, WriteModel
+
+DEFAULT_BRANCH = "main"
+MIN_PREFIX = 7
+MAX_MISSING = 10_000
+"""Digests asked about in one ``missing_objects`` call (the client sends more in several)."""
+MAX_LOG = 1000
+RefKind = Literal["branch", "tag"]
+
+Name = Annotated[str, AfterValidator(lambda value: check_name("the dataset name", value))]
+RefName = Annotated[str, AfterValidator(lambda value: check_name("the branch or tag name", value))]
+Digest = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+Spec = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+class DataRef(ReadModel):
+    """A branch (moves with each commit on it) or a tag (stays where it was put)."""
+
+    name: str
+    kind: RefKind
+    commit_id: str
+    updated_at: int
+
+
+class Dataset(ReadModel):
+    name: str
+    created_at: int
+    created_by: str | None
+    commits: int
+    refs: list[DataRef]
+    """Every branch and tag, branches first, each group by name."""
+
+
+class Commit(ReadModel):
+    """One immutable version of a dataset."""
+
+    commit_id: str
+    dataset: str
+    ref: str
+    """The typed reference lineage uses: ``data:<dataset>@<commit_id>``."""
+    manifest: str
+    parents: list[str]
+    author: str | None
+    message: str
+    created_at: int
+    files: int
+    bytes: int
+
+
+class CommitCreate(WriteModel):
+    manifest: Digest
+    """The digest of a manifest object already stored (``put_pack``)."""
+    branch: RefName = DEFAULT_BRANCH
+    parent: Annotated[str | None, Field(max_length=64)] = None
+    """The commit the branch must point at now, for a compare-and-swap ("" when the branch must not exist
+    yet); None takes whatever it points at when the commit lands."""
+    message: Annotated[str, Field(max_length=10_000)] = ""
+    author: Annotated[str | None, Field(max_length=255)] = None
+
+
+class RefSet(WriteModel):
+    kind: RefKind
+    target: Spec
+    """What the branch or tag is to point at: a revision of the same dataset (``main~1``, a commit)."""
+    expected: Annotated[str | None, Field(max_length=64)] = None
+    """For a branch that exists, the commit it must point at now (a compare-and-swap); None creates only."""
+
+
+class LogQuery(QueryModel):
+    rev: Spec = DEFAULT_BRANCH
+    limit: Annotated[int, Field(ge=1, le=MAX_LOG)] = 100
+
+
+class SpecQuery(QueryModel):
+    spec: Spec
+
+
+class DiffQuery(QueryModel):
+    old: Spec
+    new: Spec
+
+
+class DatasetFile(ReadModel):
+    path: str
+    kind: EntryKind
+    digest: str
+    size: int
+    mode: int
+
+
+class FileChange(ReadModel):
+    path: str
+    old_size: int | None
+    new_size: int | None
+
+
+class Diff(ReadModel):
+    old: str
+    """The commit compared from."""
+    new: str
+    added: list[FileChange]
+    removed: list[FileChange]
+    modified: list[FileChange]
+    unchanged: int
+
+
+class MissingQuery(WriteModel):
+    digests: Annotated[list[Digest], Field(max_length=MAX_MISSING)]
+
+
+class Missing(ReadModel):
+    missing: list[str]
+
+
+class GcRequest(WriteModel):
+    dry_run: bool = False
+    grace_s: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 3600.0
+    """Objects written less than this long ago are kept even when nothing reaches them yet: an ``add``
+    under way uploads its objects before it commits."""
+
+
+class GcReport(ReadModel):
+    reachable: int
+    deleted: int
+    deleted_bytes: int
+    kept_recent: int
+    dry_run: bool
+
+
+class InputLog(WriteModel):
+    spec: Spec
+    """The dataset version the run read: ``churn@v3``, ``data:churn@<commit>``; a branch is resolved now."""
+
+
+class PackStored(ReadModel):
+    stored: int
+    """How many of the pack's objects were new to the store."""

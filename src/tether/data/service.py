@@ -1,0 +1,400 @@
+"""DataService: datasets as versioned trees of files, over one object store and one metadata database.
+
+Contracts:
+- Objects come in as packs (``put_pack``), each checked against its digest, and go out the same way
+  (``fetch_pack``); a stored object is never changed, and one that no longer matches its digest is reported
+  (CorruptObject), never sent.
+- A commit names a manifest that is already stored, and only when everything the manifest reaches (file
+  objects, chunk indexes, chunks) is stored too, so a commit can always be checked out in full.
+- A branch moves by compare-and-swap: a commit that says which head it expects (``parent``) lands only if
+  the branch still points there; otherwise Conflict names the commit that won. Without ``parent`` the
+  commit goes on top of whatever the head is when it lands, so racing writers never lose a commit.
+- Committing the tree the branch already holds makes no new commit: the head is returned.
+- Tags, once set, do not move (delete and set again to move one). Every spec is read by ``revisions``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row, exc
+
+from tether.data import queries, revisions
+from tether.data.chunks import decode_index, digest
+from tether.data.garbage import collect
+from tether.data.manifest import Manifest, decode_manifest
+from tether.data.objects import ObjectStore, check_digest
+from tether.data.packs import MAX_PACK, decode_pack, encode_pack
+from tether.data.schemas import (
+    DEFAULT_BRANCH,
+    MAX_LOG,
+    MAX_MISSING,
+    Commit,
+    DataRef,
+    Dataset,
+    DatasetFile,
+    Diff,
+    FileChange,
+    GcReport,
+    RefKind,
+)
+from tether.errors import Conflict, InvalidInput, NotFound, TooLarge
+from tether.lineage.service import LineageService
+from tether.refs import COMMIT_LENGTH, DataVersionRef, RunRef, check_name
+from tether.storage.blobs import BlobStore
+from tether.storage.db import Database
+from tether.tracking.service import TrackingService
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class DataService:
+    def __init__(
+        self,
+        db: Database,
+        blobs: BlobStore,
+        tracking: TrackingService,
+        lineage: LineageService,
+        clock: Callable[[], int] = now_ms,
+    ) -> None:
+        self.db = db
+        self.objects = ObjectStore(blobs)
+        self.tracking = tracking
+        self.lineage = lineage
+        self.clock = clock
+
+    # --- objects ----------------------------------------------------------------------------------------
+
+    def missing_objects(self, digests: Sequence[str]) -> list[str]:
+        """Which of ``digests`` the store lacks, so a client uploads only those."""
+        if len(digests) > MAX_MISSING:
+            raise InvalidInput(f"ask about at most {MAX_MISSING} objects per call, not {len(digests)}")
+        return self.objects.missing(digests)
+
+    def put_pack(self, body: bytes) -> int:
+        """Store every object of a pack (see ``packs``); returns how many were new."""
+        if len(body) > MAX_PACK:
+            raise TooLarge(f"a pack may hold at most {MAX_PACK} bytes, not {len(body)}")
+        return sum(self.objects.put(name, data) for name, data in decode_pack(body))
+
+    def fetch_pack(self, digests: Sequence[str]) -> bytes:
+        """A pack of the objects named, each checked on the way out."""
+        if len(digests) > MAX_MISSING:
+            raise InvalidInput(f"fetch at most {MAX_MISSING} objects per call, not {len(digests)}")
+        out: list[tuple[str, bytes]] = []
+        size = 0
+        for name in dict.fromkeys(digests):
+            data = self.objects.get(name)
+            size += len(data)
+            if size > MAX_PACK and out:
+                raise TooLarge(f"those objects come to more than {MAX_PACK} bytes; fetch fewer at a time")
+            out.append((name, data))
+        return encode_pack(out)
+
+    # --- commits ----------------------------------------------------------------------------------------
+
+    def commit(
+        self,
+        name: str,
+        manifest: str,
+        branch: str = DEFAULT_BRANCH,
+        parent: str | None = None,
+        message: str = "",
+        author: str | None = None,
+    ) -> Commit:
+        """A new version of dataset ``name`` (created by its first commit) holding the tree ``manifest``
+        describes, on ``branch``; see the module's contracts for ``parent``."""
+        check_name("the dataset name", name)
+        check_name("the branch name", branch)
+        tree = self._complete_manifest(check_digest(manifest))
+        try:
+            with self.db.write() as conn:
+                return self._commit(conn, name, tree, manifest, branch, parent, message, author)
+        except exc.IntegrityError:
+            with self.db.read() as conn:
+                winner = _head_of(conn, name, branch)
+            raise Conflict(
+                f"another commit created branch {branch!r} of {name!r} at the same time; it points at "
+                f"{winner}; commit again on top of it"
+            ) from None
+
+    def _commit(
+        self,
+        conn: Connection,
+        name: str,
+        tree: Manifest,
+        manifest: str,
+        branch: str,
+        parent: str | None,
+        message: str,
+        author: str | None,
+    ) -> Commit:
+        now = self.clock()
+        dataset = queries.dataset_row(conn, name)
+        if dataset is None:
+            dataset_id = queries.insert_dataset(conn, {"name": name, "created_at": now, "created_by": author})
+        else:
+            dataset_id = dataset.dataset_id
+        ref = queries.ref_row(conn, dataset_id, branch, lock=True)
+        if ref is not None and ref.kind != "branch":
+            raise Conflict(f"{name}@{branch} is a tag; commits go on branches")
+        head = None if ref is None else ref.commit_id
+        if parent is not None and parent != (head or ""):
+            raise Conflict(
+                f"branch {branch!r} of {name!r} moved: it points at {head or 'nothing (it does not exist)'}, "
+                f"not at {parent or 'nothing'}; another commit won; look at it and commit again"
+            )
+        if head is not None:
+            current = queries.commit_row(conn, head)
+            if current is not None and current.manifest == manifest:
+                return _commit_of(current, name)
+        record = {
+            "dataset": name,
+            "manifest": manifest,
+            "parents": [head] if head else [],
+            "author": author,
+            "message": message,
+            "created_at": now,
+        }
+        encoded = json.dumps(record, sort_keys=True, separators=(",", ":")).encode()
+        commit_id = digest(encoded)
+        self.objects.put(commit_id, encoded)
+        queries.insert_commit(
+            conn,
+            {
+                "commit_id": commit_id,
+                "dataset_id": dataset_id,
+                "manifest": manifest,
+                "parents": json.dumps(record["parents"]),
+                "author": author,
+                "message": message,
+                "created_at": now,
+                "files": len(tree.files),
+                "bytes": tree.size,
+            },
+        )
+        if head is None:
+            row = {"dataset_id": dataset_id, "name": branch, "kind": "branch", "commit_id": commit_id}
+            queries.insert_ref(conn, {**row, "updated_at": now})
+        elif not queries.move_ref(conn, dataset_id, branch, head, commit_id, now):
+            raise Conflict(f"branch {branch!r} of {name!r} moved while this commit landed; commit again")
+        found = queries.commit_row(conn, commit_id)
+        assert found is not None
+        return _commit_of(found, name)
+
+    def _complete_manifest(self, manifest: str) -> Manifest:
+        """The manifest, once everything it reaches is known to be stored."""
+        try:
+            tree = decode_manifest(self.objects.get(manifest))
+        except NotFound:
+            raise NotFound(f"manifest {manifest} is not stored; send it (and the files) first") from None
+        named = {entry.digest: entry for entry in tree.entries if not entry.is_dir}
+        absent = self.objects.missing(named)
+        chunked = [
+            entry for entry in named.values() if entry.kind == "chunked" and entry.digest not in absent
+        ]
+        for entry in chunked:
+            chunks = [chunk for chunk, _ in decode_index(self.objects.get(entry.digest))]
+            if self.objects.missing(chunks):
+                absent.append(entry.digest)
+        if absent:
+            raise NotFound(
+                f"{len(absent)} file(s) of manifest {manifest} are not stored, such as "
+                f"{named[absent[0]].path!r}; send them before committing"
+            )
+        return tree
+
+    def resolve(self, spec: str) -> Commit:
+        """The commit a spec (``churn``, ``churn@v3``, ``churn@main~1``) names now."""
+        parsed = revisions.parse_spec(spec)
+        with self.db.read() as conn:
+            return _commit_of(revisions.resolve(conn, parsed), parsed.dataset)
+
+    def log(self, name: str, rev: str = DEFAULT_BRANCH, limit: int = 100) -> list[Commit]:
+        """The history of ``name`` from ``rev`` back along first parents, newest first."""
+        if not 1 <= limit <= MAX_LOG:
+            raise InvalidInput(f"limit must be 1 to {MAX_LOG}, not {limit}")
+        with self.db.read() as conn:
+            row: Row[Any] | None = revisions.resolve(conn, revisions.parse_spec(f"{name}@{rev}"))
+            out: list[Commit] = []
+            while row is not None and len(out) < limit:
+                out.append(_commit_of(row, name))
+                parents = json.loads(row.parents)
+                row = queries.commit_row(conn, parents[0]) if parents else None
+        return out
+
+    def list_files(self, spec: str) -> list[DatasetFile]:
+        """Every entry of the tree a spec names, sorted by path."""
+        tree = self._manifest(self.resolve(spec).manifest)
+        return [
+            DatasetFile(path=e.path, kind=e.kind, digest=e.digest, size=e.size, mode=e.mode)
+            for e in tree.entries
+        ]
+
+    def diff(self, old: str, new: str) -> Diff:
+        """What changed from the tree ``old`` names to the one ``new`` names."""
+        before, after = self.resolve(old), self.resolve(new)
+        was = {entry.path: entry for entry in self._manifest(before.manifest).entries}
+        now = {entry.path: entry for entry in self._manifest(after.manifest).entries}
+        added = [
+            FileChange(path=p, old_size=None, new_size=now[p].size) for p in sorted(now.keys() - was.keys())
+        ]
+        removed = [
+            FileChange(path=p, old_size=was[p].size, new_size=None) for p in sorted(was.keys() - now.keys())
+        ]
+        common = sorted(was.keys() & now.keys())
+        changed = [
+            p
+            for p in common
+            if (was[p].digest, was[p].mode, was[p].kind) != (now[p].digest, now[p].mode, now[p].kind)
+        ]
+        modified = [FileChange(path=p, old_size=was[p].size, new_size=now[p].size) for p in changed]
+        return Diff(
+            old=before.commit_id,
+            new=after.commit_id,
+            added=added,
+            removed=removed,
+            modified=modified,
+            unchanged=len(common) - len(changed),
+        )
+
+    def _manifest(self, manifest: str) -> Manifest:
+        return decode_manifest(self.objects.get(manifest))
+
+    # --- datasets, branches and tags ----------------------------------------------------------------------
+
+    def list_datasets(self) -> list[Dataset]:
+        with self.db.read() as conn:
+            return _datasets(conn, queries.dataset_rows(conn))
+
+    def get_dataset(self, name: str) -> Dataset:
+        check_name("the dataset name", name)
+        with self.db.read() as conn:
+            return _datasets(conn, [revisions.dataset_of(conn, name)])[0]
+
+    def delete_dataset(self, name: str) -> None:
+        """Forget a dataset, its commits, branches and tags; its objects go at the next ``gc``."""
+        check_name("the dataset name", name)
+        with self.db.write() as conn:
+            dataset = revisions.dataset_of(conn, name)
+            queries.delete_dataset(conn, dataset.dataset_id)
+
+    def set_ref(
+        self, name: str, ref: str, kind: RefKind, target: str, expected: str | None = None
+    ) -> DataRef:
+        """Create a branch or a tag at ``target`` (a revision of the same dataset), or move a branch that
+        points at ``expected`` now."""
+        check_name("the dataset name", name)
+        check_name("the branch or tag name", ref)
+        if len(ref) == COMMIT_LENGTH and all(c in "0123456789abcdefABCDEF" for c in ref):
+            raise InvalidInput(f"{ref!r} looks like a commit id; choose another name for a branch or tag")
+        if kind not in ("branch", "tag"):
+            raise InvalidInput(f"kind must be 'branch' or 'tag', not {kind!r}")
+        now = self.clock()
+        with self.db.write() as conn:
+            dataset = revisions.dataset_of(conn, name)
+            commit = revisions.resolve(conn, revisions.parse_spec(f"{name}@{target}"))
+            current = queries.ref_row(conn, dataset.dataset_id, ref, lock=True)
+            if current is None:
+                row = {"dataset_id": dataset.dataset_id, "name": ref, "kind": kind}
+                queries.insert_ref(conn, {**row, "commit_id": commit.commit_id, "updated_at": now})
+            else:
+                _check_move(name, current, kind, expected)
+                if not queries.move_ref(
+                    conn, dataset.dataset_id, ref, current.commit_id, commit.commit_id, now
+                ):
+                    raise Conflict(f"{name}@{ref} moved while this change landed; try again")
+            found = queries.ref_row(conn, dataset.dataset_id, ref)
+        assert found is not None
+        return _ref_of(found)
+
+    def delete_ref(self, name: str, ref: str) -> None:
+        check_name("the dataset name", name)
+        with self.db.write() as conn:
+            dataset = revisions.dataset_of(conn, name)
+            if queries.ref_row(conn, dataset.dataset_id, ref) is None:
+                raise NotFound(f"dataset {name!r} has no branch or tag {ref!r}")
+            queries.delete_ref(conn, dataset.dataset_id, ref)
+
+    # --- lineage and upkeep ---------------------------------------------------------------------------------
+
+    def log_input(self, run_id: str, spec: str) -> Commit:
+        """Record that run ``run_id`` read the dataset version ``spec`` names now (an edge ``used``)."""
+        commit = self.resolve(spec)
+        self.tracking.get_run(run_id)
+        self.lineage.record(DataVersionRef(commit.dataset, commit.commit_id), RunRef(run_id), "used")
+        return commit
+
+    def experiment_of_run(self, run_id: str) -> str:
+        return self.tracking.experiment_of_run(run_id)
+
+    def collect_garbage(self, dry_run: bool = False, grace_s: float = 3600.0) -> GcReport:
+        """Delete the objects no commit reaches, except those written within ``grace_s`` seconds."""
+        with self.db.read() as conn:
+            manifests, commits = queries.manifests(conn), queries.commit_ids(conn)
+        return collect(self.objects, manifests, commits, dry_run=dry_run, grace_s=grace_s)
+
+
+def _check_move(name: str, current: Row[Any], kind: RefKind, expected: str | None) -> None:
+    if current.kind != kind:
+        raise Conflict(f"{name}@{current.name} is a {current.kind}, not a {kind}")
+    if kind == "tag":
+        raise Conflict(
+            f"tag {current.name!r} of {name!r} already points at {current.commit_id}; tags do not move "
+            "(delete it first to set it again)"
+        )
+    if expected is None:
+        raise Conflict(
+            f"branch {current.name!r} of {name!r} exists (at {current.commit_id}); give the "
+            "commit it must point at now to move it"
+        )
+    if expected != current.commit_id:
+        raise Conflict(f"branch {current.name!r} of {name!r} points at {current.commit_id}, not {expected}")
+
+
+def _head_of(conn: Connection, name: str, branch: str) -> str:
+    dataset = queries.dataset_row(conn, name)
+    ref = None if dataset is None else queries.ref_row(conn, dataset.dataset_id, branch)
+    return "nothing yet" if ref is None else str(ref.commit_id)
+
+
+def _commit_of(row: Row[Any], dataset: str) -> Commit:
+    return Commit(
+        commit_id=row.commit_id,
+        dataset=dataset,
+        ref=str(DataVersionRef(dataset, row.commit_id)),
+        manifest=row.manifest,
+        parents=json.loads(row.parents),
+        author=row.author,
+        message=row.message,
+        created_at=row.created_at,
+        files=row.files,
+        bytes=row.bytes,
+    )
+
+
+def _ref_of(row: Row[Any]) -> DataRef:
+    return DataRef(name=row.name, kind=row.kind, commit_id=row.commit_id, updated_at=row.updated_at)
+
+
+def _datasets(conn: Connection, rows: list[Row[Any]]) -> list[Dataset]:
+    ids = [row.dataset_id for row in rows]
+    counts = queries.commit_counts(conn, ids)
+    refs: dict[int, list[DataRef]] = {}
+    for ref in queries.ref_rows(conn, ids):
+        refs.setdefault(ref.dataset_id, []).append(_ref_of(ref))
+    return [
+        Dataset(
+            name=row.name,
+            created_at=row.created_at,
+            created_by=row.created_by,
+            commits=counts.get(row.dataset_id, 0),
+            refs=refs.get(row.dataset_id, []),
+        )
+        for row in rows
+    ]

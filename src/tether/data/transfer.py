@@ -1,0 +1,176 @@
+"""Moving a tree's objects: a scanned folder up to a store, a manifest's files down into a folder.
+
+Both directions speak only ``ObjectsAPI`` (which objects are missing, a pack in, a pack out), which the
+embedded service and a server's remote client both offer, so one code path serves both. Uploads send only
+what the store lacks, chunk by chunk for a large file whose other chunks it already holds; downloads write
+each file under a temporary name and rename it into place, so an interrupted checkout never leaves a
+half-written file under a real name.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from blake3 import blake3
+
+from tether.data.chunks import decode_index, hash_file, mapped
+from tether.data.manifest import Entry, Manifest
+from tether.data.packs import PACK_BYTES, PACK_OBJECTS, decode_pack, encode_pack, grouped
+from tether.data.schemas import MAX_MISSING
+from tether.data.tree import LocalTree
+from tether.errors import CorruptObject, InvalidInput
+
+Progress = Callable[[int], None]
+_IN_FLIGHT = 4
+
+
+class ObjectsAPI(Protocol):
+    def missing_objects(self, digests: Sequence[str]) -> list[str]: ...
+
+    def put_pack(self, body: bytes) -> int: ...
+
+    def fetch_pack(self, digests: Sequence[str]) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class Sent:
+    objects: int
+    bytes: int
+
+
+def missing(api: ObjectsAPI, digests: Sequence[str]) -> set[str]:
+    wanted = list(dict.fromkeys(digests))
+    found: set[str] = set()
+    for start in range(0, len(wanted), MAX_MISSING):
+        found.update(api.missing_objects(wanted[start : start + MAX_MISSING]))
+    return found
+
+
+def upload(api: ObjectsAPI, tree: LocalTree, manifest: Manifest, *, progress: Progress | None = None) -> Sent:
+    """Send every object of ``tree`` (and its manifest) that the store lacks; returns what was sent."""
+    encoded = manifest.encode()
+    absent = missing(api, [*manifest.objects(), manifest.digest])
+    sent_objects = sent_bytes = 0
+    pending: list[Future[int]] = []
+    with ThreadPoolExecutor(_IN_FLIGHT) as pool:
+        for group in grouped(_objects(api, tree, absent, encoded, manifest.digest)):
+            body = encode_pack(group)
+            while len(pending) >= _IN_FLIGHT:
+                pending.pop(0).result()
+            pending.append(pool.submit(api.put_pack, body))
+            sent_objects += len(group)
+            size = sum(len(data) for _, data in group)
+            sent_bytes += size
+            if progress is not None:
+                progress(size)
+        for future in pending:
+            future.result()
+    return Sent(sent_objects, sent_bytes)
+
+
+def _objects(
+    api: ObjectsAPI, tree: LocalTree, absent: set[str], manifest: bytes, manifest_digest: str
+) -> Iterator[tuple[str, bytes]]:
+    """The missing objects, chunks before the index naming them, files before the manifest."""
+    done: set[str] = set()
+    for file in tree.files:
+        name, chunked = tree.digests[file.path]
+        if name not in absent or name in done:
+            continue
+        done.add(name)
+        if not chunked:
+            with open(file.absolute, "rb") as handle:
+                data = handle.read()
+            _check_unchanged(file.path, name, blake3(data).hexdigest())
+            yield name, data
+            continue
+        hashed = tree.hashed.get(file.path) or hash_file(file.absolute)
+        _check_unchanged(file.path, name, hashed.digest)
+        wanted = missing(api, [chunk.digest for chunk in hashed.chunks])
+        with mapped(file.absolute) as view:
+            for chunk in hashed.chunks:
+                if chunk.digest in wanted and chunk.digest not in done:
+                    done.add(chunk.digest)
+                    yield chunk.digest, bytes(view[chunk.offset : chunk.offset + chunk.size])
+        yield name, hashed.index
+    if manifest_digest in absent:
+        yield manifest_digest, manifest
+
+
+def _check_unchanged(path: str, expected: str, found: str) -> None:
+    if found != expected:
+        raise InvalidInput(f"{path} changed while it was being added; add the folder again")
+
+
+def download(api: ObjectsAPI, manifest: Manifest, target: Path, *, progress: Progress | None = None) -> int:
+    """Write every entry of ``manifest`` under ``target``; returns the bytes written."""
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in manifest.entries:
+        if entry.is_dir:
+            (target / entry.path).mkdir(parents=True, exist_ok=True)
+    whole = [entry for entry in manifest.files if entry.kind == "file"]
+    written = 0
+    for group in _by_size(whole):
+        objects = dict(decode_pack(api.fetch_pack(list(dict.fromkeys(e.digest for e in group)))))
+        for entry in group:
+            _write(target, entry, [_fetched(objects, entry.digest)])
+            written += entry.size
+            if progress is not None:
+                progress(entry.size)
+    for entry in manifest.files:
+        if entry.kind == "chunked":
+            _write(target, entry, _chunks_of(api, entry, progress))
+            written += entry.size
+    return written
+
+
+def _by_size(entries: list[Entry]) -> Iterator[list[Entry]]:
+    group: list[Entry] = []
+    size = 0
+    for entry in entries:
+        group.append(entry)
+        size += entry.size
+        if size >= PACK_BYTES or len(group) >= PACK_OBJECTS:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
+
+
+def _chunks_of(api: ObjectsAPI, entry: Entry, progress: Progress | None) -> Iterator[bytes]:
+    index = _fetched(dict(decode_pack(api.fetch_pack([entry.digest]))), entry.digest)
+    chunks = decode_index(index)
+    for start in range(0, len(chunks), PACK_BYTES // (64 * 1024)):
+        part = chunks[start : start + PACK_BYTES // (64 * 1024)]
+        objects = dict(decode_pack(api.fetch_pack(list(dict.fromkeys(name for name, _ in part)))))
+        for name, size in part:
+            yield _fetched(objects, name)
+            if progress is not None:
+                progress(size)
+
+
+def _fetched(objects: dict[str, bytes], name: str) -> bytes:
+    data = objects.get(name)
+    if data is None:
+        raise CorruptObject(f"the store sent a pack without object {name}")
+    return data
+
+
+def _write(target: Path, entry: Entry, parts: Iterator[bytes] | list[bytes]) -> None:
+    final = target / entry.path
+    final.parent.mkdir(parents=True, exist_ok=True)
+    temporary = final.with_name(f".tether-{secrets.token_hex(6)}-{final.name}"[:255])
+    try:
+        with open(temporary, "wb") as out:
+            for part in parts:
+                out.write(part)
+        os.chmod(temporary, entry.mode)
+        os.replace(temporary, final)
+    finally:
+        temporary.unlink(missing_ok=True)

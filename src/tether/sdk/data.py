@@ -1,0 +1,311 @@
+"""``tt.data`` (and ``client.data``): versioned datasets from Python, the same on a local store or a server.
+
+``add`` commits a local folder (hashing only what changed since the last look, sending only the objects
+the store lacks); ``status`` says what changed locally since a commit without sending anything; ``get``
+returns a ``DataVersion`` whose ``path`` is a read-only copy in this machine's cache and whose
+``to_pandas`` reads one of its tables. ``checkout`` writes a version into a folder of your choice.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import secrets
+import shutil
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tether.config import default_cache_dir
+from tether.data import transfer
+from tether.data.manifest import Entry, Manifest
+from tether.data.schemas import DEFAULT_BRANCH, Commit, DataRef, Dataset, DatasetFile, Diff, FileChange
+from tether.data.statcache import StatCache
+from tether.data.tree import hash_tree, scan
+from tether.errors import InvalidInput, NotFound
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tether.client.backend import DataAPI
+
+Progress = Callable[[str, int, int], None]
+"""Told (phase, bytes done in this call, bytes the phase will take): ``hash``, ``upload``, ``download``."""
+
+
+@dataclass(frozen=True)
+class Added:
+    """What ``add`` did: the commit (the branch's head, unchanged when nothing changed) and the traffic."""
+
+    commit: Commit
+    changed: bool
+    files: int
+    bytes: int
+    hashed_files: int
+    sent_objects: int
+    sent_bytes: int
+
+
+@dataclass(frozen=True)
+class TreeStatus:
+    """How a local folder differs from a dataset version."""
+
+    commit: Commit | None
+    added: list[FileChange] = field(default_factory=list)
+    removed: list[FileChange] = field(default_factory=list)
+    modified: list[FileChange] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not (self.added or self.removed or self.modified)
+
+
+class DataVersion:
+    """One commit of a dataset, with its files, readable from a local read-only copy."""
+
+    def __init__(self, api: DataAPI, commit: Commit, cache_dir: Path) -> None:
+        self._api = api
+        self.commit = commit
+        self._cache_dir = cache_dir
+
+    @property
+    def id(self) -> str:
+        return self.commit.commit_id
+
+    @property
+    def name(self) -> str:
+        return self.commit.dataset
+
+    @property
+    def ref(self) -> str:
+        """``data:<name>@<commit>``: what lineage and ``log_input`` record."""
+        return self.commit.ref
+
+    @property
+    def message(self) -> str:
+        return self.commit.message
+
+    @property
+    def author(self) -> str | None:
+        return self.commit.author
+
+    @property
+    def created(self) -> datetime:
+        return datetime.fromtimestamp(self.commit.created_at / 1000, tz=timezone.utc)
+
+    @cached_property
+    def files(self) -> list[DatasetFile]:
+        return self._api.list_files(self.ref)
+
+    @property
+    def sizes(self) -> dict[str, int]:
+        return {file.path: file.size for file in self.files if file.kind != "dir"}
+
+    @cached_property
+    def path(self) -> Path:
+        """A read-only copy of this version in the cache folder, written the first time it is asked for."""
+        final = self._cache_dir / "data" / "versions" / self.id
+        if final.is_dir():
+            return final
+        final.parent.mkdir(parents=True, exist_ok=True)
+        building = final.with_name(f".building-{secrets.token_hex(6)}")
+        try:
+            transfer.download(self._api, _manifest_of(self.files), building)
+            _make_read_only(building)
+            try:
+                building.rename(final)
+            except OSError:
+                if not final.is_dir():  # not another process that finished first
+                    raise
+        finally:
+            if building.exists():
+                shutil.rmtree(building)
+        return final
+
+    def to_pandas(self, path: str, **options: Any) -> pd.DataFrame:
+        """One file of the version as a DataFrame, read by its suffix (.parquet, .csv, .tsv, .json,
+        .jsonl); ``options`` go to the pandas reader."""
+        import pandas as pd
+
+        if path not in self.sizes:
+            raise NotFound(f"{self.ref} has no file {path!r}")
+        local = self.path / path
+        readers: dict[str, Callable[..., pd.DataFrame]] = {
+            ".parquet": pd.read_parquet,
+            ".csv": pd.read_csv,
+            ".tsv": lambda p, **o: pd.read_csv(p, sep="\t", **o),
+            ".json": pd.read_json,
+            ".jsonl": lambda p, **o: pd.read_json(p, lines=True, **o),
+        }
+        reader = readers.get(local.suffix.lower())
+        if reader is None:
+            raise InvalidInput(f"{path!r}: to_pandas reads {', '.join(readers)} files; open .path for others")
+        return reader(local, **options)
+
+    def __repr__(self) -> str:
+        return f"DataVersion({self.ref!r}, files={self.commit.files}, message={self.message!r})"
+
+
+class DataClient:
+    """The data domain for people: the service's calls plus folder-level ``add``, ``status``, ``checkout``."""
+
+    def __init__(self, api: DataAPI, cache_dir: Path | None = None) -> None:
+        self.api = api
+        self.cache_dir = cache_dir or default_cache_dir(os.environ)
+
+    def get(self, spec: str) -> DataVersion:
+        """The version a spec names now: ``churn`` (its main branch), ``churn@v3``, ``churn@main~1``."""
+        return DataVersion(self.api, self.api.resolve(spec), self.cache_dir)
+
+    def add(
+        self,
+        folder: str | os.PathLike[str],
+        name: str,
+        *,
+        message: str = "",
+        branch: str = DEFAULT_BRANCH,
+        parent: str | None = None,
+        author: str | None = None,
+        progress: Progress | None = None,
+    ) -> Added:
+        """Commit ``folder`` as the next version of ``name`` on ``branch`` (the dataset and the branch are
+        created by their first commit). ``parent`` makes it a compare-and-swap (see ``DataService``). The
+        author is this machine's login name unless given (a server with --auth records the signed-in
+        user instead)."""
+        tree = self._hashed(folder, progress)
+        manifest = tree.manifest()
+        tell = _phase(progress, "upload", 0)
+        sent = transfer.upload(self.api, tree, manifest, progress=tell)
+        before = self._head(name, branch)
+        commit = self.api.commit(
+            name, manifest.digest, branch=branch, parent=parent, message=message, author=author or _login()
+        )
+        return Added(
+            commit=commit,
+            changed=before != commit.commit_id,
+            files=len(tree.files),
+            bytes=tree.size,
+            hashed_files=len(tree.hashed),
+            sent_objects=sent.objects,
+            sent_bytes=sent.bytes,
+        )
+
+    def status(
+        self,
+        folder: str | os.PathLike[str],
+        name: str,
+        rev: str = DEFAULT_BRANCH,
+        *,
+        progress: Progress | None = None,
+    ) -> TreeStatus:
+        """What differs in ``folder`` from ``name@rev`` (everything is added when the dataset is new)."""
+        tree = self._hashed(folder, progress)
+        local = tree.manifest()
+        try:
+            commit = self.api.resolve(f"{name}@{rev}")
+        except NotFound:
+            if rev != DEFAULT_BRANCH:
+                raise
+            return TreeStatus(
+                None, [FileChange(path=e.path, old_size=None, new_size=e.size) for e in local.files]
+            )
+        if commit.manifest == local.digest:
+            return TreeStatus(commit)
+        stored = {file.path: file for file in self.api.list_files(commit.ref)}
+        mine = {entry.path: entry for entry in local.entries}
+        added = [
+            FileChange(path=p, old_size=None, new_size=mine[p].size)
+            for p in sorted(mine.keys() - stored.keys())
+        ]
+        removed = [
+            FileChange(path=p, old_size=stored[p].size, new_size=None)
+            for p in sorted(stored.keys() - mine.keys())
+        ]
+        modified = [
+            FileChange(path=p, old_size=stored[p].size, new_size=mine[p].size)
+            for p in sorted(mine.keys() & stored.keys())
+            if (stored[p].digest, stored[p].mode, stored[p].kind)
+            != (mine[p].digest, mine[p].mode, mine[p].kind)
+        ]
+        return TreeStatus(commit, added, removed, modified)
+
+    def checkout(
+        self,
+        spec: str,
+        target: str | os.PathLike[str],
+        *,
+        force: bool = False,
+        progress: Progress | None = None,
+    ) -> Commit:
+        """Write the version ``spec`` names into ``target``, which must be empty or absent unless ``force``
+        (then files of the version overwrite what is there; nothing else in it is touched)."""
+        commit = self.api.resolve(spec)
+        folder = Path(target).expanduser().absolute()
+        if folder.exists() and not folder.is_dir():
+            raise InvalidInput(f"{target} exists and is not a folder")
+        if folder.is_dir() and any(folder.iterdir()) and not force:
+            raise InvalidInput(f"{target} is not empty; check out into an empty folder, or pass force")
+        manifest = _manifest_of(self.api.list_files(commit.ref))
+        transfer.download(self.api, manifest, folder, progress=_phase(progress, "download", manifest.size))
+        return commit
+
+    def log(self, name: str, rev: str = DEFAULT_BRANCH, limit: int = 100) -> list[Commit]:
+        return self.api.log(name, rev, limit)
+
+    def diff(self, old: str, new: str) -> Diff:
+        return self.api.diff(old, new)
+
+    def list(self) -> list[Dataset]:
+        return self.api.list_datasets()
+
+    def tag(self, spec: str, tag: str) -> DataRef:
+        """Put tag ``tag`` on the commit ``spec`` names (``churn@main``); tags do not move."""
+        name, _, rev = spec.removeprefix("data:").partition("@")
+        return self.api.set_ref(name, tag, "tag", rev or DEFAULT_BRANCH)
+
+    def branch(self, name: str, branch: str, start: str = DEFAULT_BRANCH) -> DataRef:
+        """Start branch ``branch`` of ``name`` at revision ``start``."""
+        return self.api.set_ref(name, branch, "branch", start)
+
+    def _hashed(self, folder: str | os.PathLike[str], progress: Progress | None) -> Any:
+        tree = scan(folder)
+        cache = StatCache(self.cache_dir)
+        try:
+            return hash_tree(tree, cache, progress=_phase(progress, "hash", tree.size))
+        finally:
+            cache.close()
+
+    def _head(self, name: str, branch: str) -> str | None:
+        try:
+            return self.api.resolve(f"{name}@{branch}").commit_id
+        except NotFound:
+            return None
+
+
+def _login() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
+def _manifest_of(files: list[DatasetFile]) -> Manifest:
+    return Manifest.of(Entry(f.path, f.kind, f.digest, f.size, f.mode) for f in files)
+
+
+def _phase(progress: Progress | None, phase: str, total: int) -> Callable[[int], None] | None:
+    if progress is None:
+        return None
+    report = progress
+    return lambda done: report(phase, done, total)
+
+
+def _make_read_only(root: Path) -> None:
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = os.path.join(folder, name)
+            os.chmod(path, stat.S_IMODE(os.lstat(path).st_mode) & ~0o222)
