@@ -43,7 +43,14 @@ PG_ADMIN_URL = os.environ.get("TETHER_TEST_PG", "postgresql+psycopg://postgres@1
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Nothing a test does may touch the user's ~/.tether."""
     home = tmp_path_factory.mktemp("tether-home")
-    names = ("TETHER_HOME", "TETHER_DB_URL", "TETHER_BLOB_URL", "TETHER_URI", "TETHER_TOKEN", "TETHER_CACHE_DIR")
+    names = (
+        "TETHER_HOME",
+        "TETHER_DB_URL",
+        "TETHER_BLOB_URL",
+        "TETHER_URI",
+        "TETHER_TOKEN",
+        "TETHER_CACHE_DIR",
+    )
     saved = {k: os.environ.get(k) for k in names}
     for key in names:
         os.environ.pop(key, None)

@@ -131,7 +131,7 @@ def list_datasets(as_json: Json = False) -> None:
     with connected() as backend:
         found = backend.data.list_datasets()
     if as_json:
-        output.print_json({"datasets": [d.model_dump() for d in found]})
+        output.print_json({"datasets": [output.with_times(d.model_dump(), "created_at") for d in found]})
         return
     output.print_table(
         ["name", "commits", "branches", "tags", "created"],

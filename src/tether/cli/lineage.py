@@ -22,6 +22,7 @@ Examples:
   tether lineage run:3f2a… --downstream         # what was made from it: models, reports …
   tether lineage report:9c1d… --depth 1 --json
   tether lineage models:/churn@champion          # the version, the run that made it, the run's inputs
+  tether lineage data:churn@v3 --downstream      # the runs (and their models) that used a dataset version
 """
 
 
@@ -31,7 +32,8 @@ def lineage(
         typer.Argument(
             metavar="REF",
             help="A reference: run:<id>, experiment:<id>, report:<id>, models:/<name>/<version>, "
-            "models:/<name>@<alias> (the version it points at now), data:<name>@<commit>, "
+            "models:/<name>@<alias> (the version it points at now), data:<name>@<commit> or "
+            "data:<name>@<branch or tag> (the commit it points at now), "
             "pipeline-run:<id>, deployment:<name>.",
             show_default=False,
         ),
@@ -88,11 +90,25 @@ def tree_of(graph: LineageGraph) -> Tree:
 
 
 def _resolved(backend: Backend, ref: str) -> str:
-    """A model alias becomes the version it points at now: lineage links versions, never pointers."""
-    from tether.refs import ModelAliasRef, ModelVersionRef, Ref
+    """A model alias becomes the version it points at now, and a dataset's branch or tag the commit it
+    points at: lineage links versions, never pointers."""
+    from tether.refs import DataVersionRef, ModelAliasRef, ModelVersionRef, Ref
 
+    if ref.startswith(DataVersionRef.prefix) and not isinstance(_parsed(ref), DataVersionRef):
+        return backend.data.resolve(ref).ref
     alias = Ref.parse(ref) if ref.startswith(ModelAliasRef.prefix) and "@" in ref else None
     if not isinstance(alias, ModelAliasRef):
         return ref
     version = backend.registry.get_version_by_alias(alias.name, alias.alias).version
     return str(ModelVersionRef(alias.name, version))
+
+
+def _parsed(ref: str) -> object:
+    """``ref`` parsed, or None when it is not a canonical reference (``data:churn``, ``data:churn@main~1``
+    are specs the data domain reads)."""
+    from tether.refs import InvalidRef, Ref
+
+    try:
+        return Ref.parse(ref)
+    except InvalidRef:
+        return None

@@ -12,6 +12,9 @@ The experiment behind an object is found by the scope resolvers of the domains (
 gathered in ``app.state.scopes`` when the app is built; the registered models behind an object governed
 by models (a deployment) by ``Domain.model_scopes``, in ``app.state.model_scopes``.
 
+A reference to a dataset version (``data:…``) names no experiment: datasets are shared by every
+signed-in user, so such a scope asks only for a signed-in caller.
+
 Order of refusals: no or bad credentials 401, then a run or experiment name that does not exist 404, then
 403 (also for an experiment id the caller holds nothing on, so ids reveal nothing to a stranger).
 """
@@ -39,6 +42,7 @@ ModelResolvers = Mapping[ScopeKind, Callable[[str], list[str]]]
 """For each kind of object governed by registered models, how to find the names of those models."""
 
 OPEN = Caller(user=None)
+DATASET_PREFIX = "data:"
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,8 +78,12 @@ class Requirement:
             return
         models: list[str] = []
         experiment_ids: list[str] = []
+        shared = False
         for scope in required.scopes:
             for value in await self._values(request, scope):
+                if scope.kind == "ref" and value.startswith(DATASET_PREFIX):
+                    shared = True  # datasets are open to every signed-in user (data/routes.py)
+                    continue
                 governed = _governed_by_models(state.model_scopes, scope.kind, value)
                 if governed is not None:
                     resolver, key = governed
@@ -88,6 +96,8 @@ class Requirement:
                     experiment_ids.append(await run_in_threadpool(resolve, state.scopes, scope.kind, value))
         if models:
             await run_in_threadpool(state.guard.check_model_access, caller.user, models, required.level)
+        if shared and not (models or experiment_ids):
+            return
         if experiment_ids or not models:
             await run_in_threadpool(state.guard.check_access, caller.user, experiment_ids, required.level)
 
