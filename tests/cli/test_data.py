@@ -104,3 +104,23 @@ def test_rm_then_gc_on_a_store_of_its_own(target: Target, cli: Cli, tmp_path: Pa
     if not target.remote:  # a shared server holds other tests' uploads, which no grace would protect
         report = cli("data", "gc", "--grace", "0")
         assert report.exit_code == 0 and report.stdout.startswith(f"deleted {dry['deleted']} objects")
+
+
+def test_push_and_pull_through_a_folder(cli: Cli, tmp_path: Path) -> None:
+    name = unique("remote")
+    remote = str(tmp_path / "remote")
+    assert cli("data", "add", str(tree(tmp_path / "data")), "-n", name).exit_code == 0
+    pushed = cli("data", "push", name, "--to", remote)
+    assert pushed.exit_code == 0, pushed.stderr
+    assert pushed.stdout.startswith(f"pushed {name} to {remote}: 1 commits") and "refs: main" in pushed.stdout
+    assert cli.json("data", "push", name, "--to", remote)["objects"] == 0
+    elsewhere = tmp_path / "elsewhere"
+    other = Cli({"TETHER_HOME": str(elsewhere), "COLUMNS": "240"})
+    pulled = other.json("data", "pull", name, "--from", remote)
+    assert pulled["commits"] == 1 and pulled["refs"] == ["main"]
+    assert other("data", "checkout", name, str(tmp_path / "out")).exit_code == 0
+    assert (tmp_path / "out" / "a.txt").read_text() == "alpha\n"
+    absent = other("data", "pull", unique("absent"), "--from", remote)
+    assert absent.exit_code == 1 and "no dataset named" in absent.stderr
+    bad = other("data", "pull", name, "--from", remote, TETHER_REMOTE_OPTIONS="[1]")
+    assert bad.exit_code == 1 and "TETHER_REMOTE_OPTIONS" in bad.stderr

@@ -248,6 +248,76 @@ def checkout(
     output.done(f"checked out {commit.dataset}@{commit.commit_id[:12]} into {folder}: {commit.files} files")
 
 
+REMOTE = (
+    "The remote: an fsspec URL (s3://bucket/prefix) or a folder; fsspec options (an S3 endpoint, a profile) "
+    "come from TETHER_REMOTE_OPTIONS, a JSON object."
+)
+
+
+@app.command(
+    "push",
+    epilog="\b\nExamples:\n  tether data push churn --to s3://bucket/tether-data\n"
+    "  tether data push churn@v3 --to /mnt/shared/datasets",
+)
+def push(
+    spec: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME[@REV]",
+            help="The dataset (every branch and tag), or one revision and its history.",
+            show_default=False,
+        ),
+    ],
+    to: Annotated[str, typer.Option("--to", metavar="URL", help=REMOTE, show_default=False)],
+    force: Annotated[
+        bool, typer.Option("--force", help="Move the remote's branches even where they have diverged.")
+    ] = False,
+    quiet: Quiet = False,
+    as_json: Json = False,
+) -> None:
+    """Send a dataset's commits and the objects they reach to a remote; only what it lacks travels, and an
+    interrupted push resumes where it stopped."""
+    with connected() as backend, output.phases(enabled=not (quiet or as_json)) as progress:
+        moved = _client(backend).push(spec, to, force=force, progress=progress)
+    _print_moved(moved, f"pushed {spec} to {to}", as_json)
+
+
+@app.command(
+    "pull",
+    epilog="\b\nExamples:\n  tether data pull churn --from s3://bucket/tether-data\n"
+    "  tether data pull churn@v3 --from /mnt/shared/datasets",
+)
+def pull(
+    spec: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME[@REF]",
+            help="The dataset (every branch and tag the remote holds), or one branch, tag or full commit id.",
+            show_default=False,
+        ),
+    ],
+    source: Annotated[str, typer.Option("--from", metavar="URL", help=REMOTE, show_default=False)],
+    quiet: Quiet = False,
+    as_json: Json = False,
+) -> None:
+    """Fetch a dataset's commits and objects from a remote into the store, and set its branches and tags."""
+    with connected() as backend, output.phases(enabled=not (quiet or as_json)) as progress:
+        moved = _client(backend).pull(spec, source, progress=progress)
+    _print_moved(moved, f"pulled {spec} from {source}", as_json)
+
+
+def _print_moved(moved: Any, what: str, as_json: bool) -> None:
+    if as_json:
+        output.print_json(
+            {"commits": moved.commits, "objects": moved.objects, "bytes": moved.bytes, "refs": moved.refs}
+        )
+        return
+    refs = ", ".join(moved.refs) or "none moved"
+    output.done(
+        f"{what}: {moved.commits} commits, {moved.objects} objects ({output.size(moved.bytes)}); refs: {refs}"
+    )
+
+
 @app.command("branch", epilog="\b\nExample:\n  tether data branch churn cleaned --from main")
 def branch(
     dataset: Dataset,

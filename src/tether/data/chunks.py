@@ -24,6 +24,7 @@ AVG_CHUNK = 64 * 1024
 MAX_CHUNK = 128 * 1024
 DIGEST_LENGTH = 64
 INDEX_HEADER = b"tether-chunks 1\n"
+_HEX = frozenset("0123456789abcdef")
 
 
 def digest(data: bytes | memoryview) -> str:
@@ -104,7 +105,12 @@ def decode_index(data: bytes) -> list[tuple[str, int]]:
     out = []
     for line in data[len(INDEX_HEADER) :].decode("ascii", "replace").splitlines():
         name, _, size = line.partition(" ")
-        if len(name) != DIGEST_LENGTH or not size.isdigit():
+        if (
+            len(name) != DIGEST_LENGTH
+            or not _HEX.issuperset(name)
+            or not size.isascii()
+            or not size.isdigit()
+        ):
             raise InvalidData(f"not a chunk index: bad line {line[:80]!r}")
         out.append((name, int(size)))
     return out

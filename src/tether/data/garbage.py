@@ -20,13 +20,15 @@ from tether.data.schemas import GcReport
 
 def reachable(objects: ObjectStore, manifests: Iterable[str], commits: Iterable[str]) -> set[str]:
     keep = set(commits)
+    expanded: set[str] = set()
     for manifest in manifests:
         keep.add(manifest)
         for entry in decode_manifest(objects.get(manifest)).entries:
-            if entry.is_dir or entry.digest in keep:
+            if entry.is_dir:
                 continue
             keep.add(entry.digest)
-            if entry.kind == "chunked":
+            if entry.kind == "chunked" and entry.digest not in expanded:
+                expanded.add(entry.digest)
                 keep.update(chunk for chunk, _ in decode_index(objects.get(entry.digest)))
     return keep
 

@@ -51,6 +51,7 @@ class Manifest:
             check_entry(entry)
             if before is not None and before.path == entry.path:
                 raise InvalidData(f"the path {entry.path!r} is in the manifest twice")
+        _check_no_entry_holds_another(ordered)
         return cls(ordered)
 
     def encode(self) -> bytes:
@@ -74,6 +75,18 @@ class Manifest:
     def objects(self) -> list[str]:
         """The objects the entries name directly (a chunked file's index, not its chunks)."""
         return list(dict.fromkeys(entry.digest for entry in self.entries if not entry.is_dir))
+
+
+def _check_no_entry_holds_another(entries: tuple[Entry, ...]) -> None:
+    """A file is never a folder of another entry, and a folder entry is an empty folder: refuse ``a``
+    beside ``a/b``, which no checkout could write."""
+    paths = {entry.path for entry in entries}
+    for entry in entries:
+        parts = entry.path.split("/")
+        for depth in range(1, len(parts)):
+            above = "/".join(parts[:depth])
+            if above in paths:
+                raise InvalidData(f"{above!r} is in the manifest, and so is {entry.path!r} inside it")
 
 
 def decode_manifest(data: bytes) -> Manifest:

@@ -16,7 +16,7 @@ from tether.errors import InvalidData
 
 PACK_HEADER = b"tether-pack 1\n"
 PACK_BYTES = 8 * 1024 * 1024
-"""A pack is closed once it holds this much (one object larger than this travels alone)."""
+"""A pack is closed once it holds at least this much (so one holds a little more with its last object)."""
 PACK_OBJECTS = 4096
 MAX_PACK = 30 * 1024 * 1024
 """The largest pack a store takes in one request."""

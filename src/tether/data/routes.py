@@ -11,6 +11,7 @@ from __future__ import annotations
 from tether.data.schemas import (
     Commit,
     CommitCreate,
+    CommitsReceive,
     DataRef,
     Dataset,
     DatasetFile,
@@ -47,6 +48,9 @@ DOMAIN = Domain(
                 body=CommitCreate,
                 status=201,
                 caller={"author": "username_or_given"},
+            ),
+            Endpoint(
+                "POST", f"{DATASET}/received", "receive_commits", SIGNED_IN, list[Commit], body=CommitsReceive
             ),
             Endpoint("GET", f"{DATASET}/log", "log", SIGNED_IN, list[Commit], query=LogQuery),
             Endpoint("PUT", REF, "set_ref", SIGNED_IN, DataRef, body=RefSet),

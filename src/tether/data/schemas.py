@@ -151,3 +151,8 @@ class InputLog(WriteModel):
 class PackStored(ReadModel):
     stored: int
     """How many of the pack's objects were new to the store."""
+
+
+class CommitsReceive(WriteModel):
+    commits: Annotated[list[Digest], Field(min_length=1, max_length=MAX_LOG)]
+    """Commit ids whose commit objects (and everything they reach) are stored, parents before children."""

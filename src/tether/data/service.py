@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, exc
 
-from tether.data import queries, revisions
+from tether.data import queries, received, revisions
 from tether.data.chunks import decode_index, digest
 from tether.data.garbage import collect
 from tether.data.manifest import Manifest, decode_manifest
@@ -41,7 +41,7 @@ from tether.data.schemas import (
     GcReport,
     RefKind,
 )
-from tether.errors import Conflict, InvalidInput, NotFound, TooLarge
+from tether.errors import Conflict, InvalidData, InvalidInput, NotFound, TooLarge
 from tether.lineage.service import LineageService
 from tether.refs import COMMIT_LENGTH, DataVersionRef, RunRef, check_name
 from tether.storage.blobs import BlobStore
@@ -208,6 +208,35 @@ class DataService:
                 f"{named[absent[0]].path!r}; send them before committing"
             )
         return tree
+
+    def receive_commits(self, name: str, commits: Sequence[str]) -> list[Commit]:
+        """Record commits made elsewhere (a pull) whose commit objects, and everything those reach, are
+        stored already, parents before children; a commit already here is left as it is."""
+        check_name("the dataset name", name)
+        if not 1 <= len(commits) <= MAX_LOG:
+            raise InvalidInput(f"receive 1 to {MAX_LOG} commits per call, not {len(commits)}")
+        records = [(commit, self._commit_record(name, commit)) for commit in commits]
+        trees = {record["manifest"]: self._complete_manifest(record["manifest"]) for _, record in records}
+        now = self.clock()
+        with self.db.write() as conn:
+            dataset = queries.dataset_row(conn, name)
+            if dataset is None:
+                row = {"name": name, "created_at": now, "created_by": records[0][1]["author"]}
+                dataset_id = queries.insert_dataset(conn, row)
+            else:
+                dataset_id = dataset.dataset_id
+            for commit, record in records:
+                received.insert_received(conn, dataset_id, name, commit, record, trees[record["manifest"]])
+            return [_commit_of(revisions.resolve(conn, revisions.Spec(name, c, 0)), name) for c in commits]
+
+    def _commit_record(self, name: str, commit: str) -> dict[str, Any]:
+        try:
+            record = json.loads(self.objects.get(check_digest(commit)))
+        except NotFound:
+            raise NotFound(f"commit {commit} is not stored; send its object first") from None
+        except ValueError:
+            raise InvalidData(f"object {commit} is not a commit") from None
+        return received.checked_record(name, commit, record)
 
     def resolve(self, spec: str) -> Commit:
         """The commit a spec (``churn``, ``churn@v3``, ``churn@main~1``) names now."""

@@ -165,7 +165,7 @@ def _fetched(objects: dict[str, bytes], name: str) -> bytes:
 def _write(target: Path, entry: Entry, parts: Iterator[bytes] | list[bytes]) -> None:
     final = target / entry.path
     final.parent.mkdir(parents=True, exist_ok=True)
-    temporary = final.with_name(f".tether-{secrets.token_hex(6)}-{final.name}"[:255])
+    temporary = final.with_name(f".tether-{secrets.token_hex(8)}.partial")
     try:
         with open(temporary, "wb") as out:
             for part in parts:

@@ -3,12 +3,14 @@
 ``add`` commits a local folder (hashing only what changed since the last look, sending only the objects
 the store lacks); ``status`` says what changed locally since a commit without sending anything; ``get``
 returns a ``DataVersion`` whose ``path`` is a read-only copy in this machine's cache and whose
-``to_pandas`` reads one of its tables. ``checkout`` writes a version into a folder of your choice.
+``to_pandas`` reads one of its tables. ``checkout`` writes a version into a folder of your choice;
+``push`` and ``pull`` move a dataset to and from a remote location (``s3://…``, a folder).
 """
 
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import secrets
 import shutil
@@ -21,12 +23,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tether.config import default_cache_dir
-from tether.data import transfer
+from tether.data import remotes, transfer
 from tether.data.manifest import Entry, Manifest
+from tether.data.remotes import Moved, Remote
 from tether.data.schemas import DEFAULT_BRANCH, Commit, DataRef, Dataset, DatasetFile, Diff, FileChange
 from tether.data.statcache import StatCache
 from tether.data.tree import hash_tree, scan
-from tether.errors import InvalidInput, NotFound
+from tether.errors import ConfigError, InvalidInput, NotFound
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -253,6 +256,40 @@ class DataClient:
         transfer.download(self.api, manifest, folder, progress=_phase(progress, "download", manifest.size))
         return commit
 
+    def push(
+        self,
+        spec: str,
+        to: str,
+        *,
+        force: bool = False,
+        options: dict[str, Any] | None = None,
+        progress: Progress | None = None,
+    ) -> Moved:
+        """Send a dataset (``churn``: every branch and tag; ``churn@v3``: that revision and its history)
+        to the remote ``to`` (``s3://bucket/prefix``, a folder), sending only what it lacks. ``options``
+        are fsspec options for the remote (default: ``TETHER_REMOTE_OPTIONS``)."""
+        name, _, rev = spec.removeprefix("data:").partition("@")
+        remote = Remote(to, _remote_options(options))
+        return remotes.push(
+            self.api, name, remote, only=rev or None, force=force, progress=_phase(progress, "upload", 0)
+        )
+
+    def pull(
+        self,
+        spec: str,
+        source: str,
+        *,
+        options: dict[str, Any] | None = None,
+        progress: Progress | None = None,
+    ) -> Moved:
+        """Fetch a dataset (every ref, or ``churn@v3``: that ref or full commit id) from the remote
+        ``source`` into the store, fetching only what the store lacks, and set its branches and tags."""
+        name, _, rev = spec.removeprefix("data:").partition("@")
+        remote = Remote(source, _remote_options(options))
+        return remotes.pull(
+            self.api, name, remote, only=rev or None, progress=_phase(progress, "download", 0)
+        )
+
     def log(self, name: str, rev: str = DEFAULT_BRANCH, limit: int = 100) -> list[Commit]:
         return self.api.log(name, rev, limit)
 
@@ -284,6 +321,21 @@ class DataClient:
             return self.api.resolve(f"{name}@{branch}").commit_id
         except NotFound:
             return None
+
+
+def _remote_options(given: dict[str, Any] | None) -> dict[str, Any]:
+    if given is not None:
+        return given
+    text = os.environ.get("TETHER_REMOTE_OPTIONS")
+    if not text:
+        return {}
+    try:
+        found = json.loads(text)
+    except ValueError as error:
+        raise ConfigError(f"TETHER_REMOTE_OPTIONS is not JSON: {error}") from None
+    if not isinstance(found, dict):
+        raise ConfigError("TETHER_REMOTE_OPTIONS must be a JSON object of fsspec options")
+    return found
 
 
 def _login() -> str | None:
