@@ -323,3 +323,34 @@ def test_deleting_a_dataset_then_gc_frees_only_what_nothing_reaches(backend: Bac
     data.checkout(kept, out)  # everything reachable survived
     assert read_tree(out) == read_tree(tree)
     assert data.api.collect_garbage(grace_s=0).deleted == 0
+
+
+def test_a_diff_says_how_the_rows_and_columns_of_tables_changed(data: DataClient, tmp_path: Path) -> None:
+    import numpy as np
+    import pandas as pd
+
+    name = unique("tables")
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    rng = np.random.default_rng(7)
+    big = pd.DataFrame({"id": np.arange(200_000), "income": rng.integers(0, 10**6, 200_000)})
+    big.to_parquet(folder / "train.parquet", compression=None)  # several chunks: only its footer is read
+    pd.DataFrame({"a": [1, 2], "b": ["x", "y"]}).to_csv(folder / "small.csv", index=False)
+    (folder / "broken.csv").write_text("a,b\n1,2,3,4\n")
+    data.add(folder, name)
+    big.assign(income=big.income * 1.5, score=1.0).head(150_000).to_parquet(folder / "train.parquet")
+    pd.DataFrame({"a": [1, 2, 3]}).to_csv(folder / "small.csv", index=False)
+    (folder / "broken.csv").write_text("a,b\n1,2,3,4,5\n")
+    data.add(folder, name)
+    diff = data.diff(f"{name}@main~1", name)
+    changes = {change.path: change for change in diff.modified}
+    train = changes["train.parquet"]
+    assert train.old_table is not None and train.new_table is not None
+    assert (train.old_table.rows, train.new_table.rows) == (200_000, 150_000)
+    assert train.old_table.columns == {"id": "int64", "income": "int64"}
+    assert train.new_table.columns == {"id": "int64", "income": "double", "score": "double"}
+    small = changes["small.csv"]
+    assert small.old_table is not None and small.new_table is not None
+    assert (small.old_table.rows, small.new_table.rows) == (2, 3)
+    assert small.new_table.columns == {"a": "int64"}
+    assert changes["broken.csv"].old_table is None  # not a table after all: only sizes

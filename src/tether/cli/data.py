@@ -402,13 +402,35 @@ def _commit_json(commit: Commit) -> dict[str, Any]:
 
 def _print_changes(added: list[FileChange], removed: list[FileChange], modified: list[FileChange]) -> None:
     rows: list[list[output.Cell]] = []
-    rows += [[("added", "green"), c.path, output.size(c.new_size)] for c in added]
-    rows += [[("removed", "red"), c.path, output.size(c.old_size)] for c in removed]
+    rows += [[("added", "green"), c.path, output.size(c.new_size), _table_note(c)] for c in added]
+    rows += [[("removed", "red"), c.path, output.size(c.old_size), _table_note(c)] for c in removed]
     rows += [
-        [("modified", "yellow"), c.path, f"{output.size(c.old_size)} -> {output.size(c.new_size)}"]
+        [
+            ("modified", "yellow"),
+            c.path,
+            f"{output.size(c.old_size)} -> {output.size(c.new_size)}",
+            _table_note(c),
+        ]
         for c in modified
     ]
     if not rows:
         output.done("no differences")
         return
-    output.print_table(["change", "path", "size"], rows)
+    output.print_table(["change", "path", "size", "table"], rows)
+
+
+def _table_note(change: FileChange) -> str:
+    """Rows and columns of a table file: its shape when added or removed, what changed when modified."""
+    old, new = change.old_table, change.new_table
+    if old is None or new is None:
+        table = old or new
+        return "-" if table is None else f"{table.rows:,} rows, {len(table.columns)} columns"
+    parts = [f"{old.rows:,} rows" if old.rows == new.rows else f"{old.rows:,} -> {new.rows:,} rows"]
+    parts += [f"+{name}" for name in new.columns if name not in old.columns]
+    parts += [f"-{name}" for name in old.columns if name not in new.columns]
+    parts += [
+        f"{name}: {old.columns[name]} -> {kind}"
+        for name, kind in new.columns.items()
+        if name in old.columns and old.columns[name] != kind
+    ]
+    return "; ".join(parts)

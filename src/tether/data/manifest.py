@@ -77,6 +77,33 @@ class Manifest:
         return list(dict.fromkeys(entry.digest for entry in self.entries if not entry.is_dir))
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """Which paths two trees do not share, and which they hold with different content, mode or kind."""
+
+    added: list[str]
+    removed: list[str]
+    modified: list[str]
+    unchanged: int
+
+
+def compare(old: Manifest, new: Manifest) -> Comparison:
+    was = {entry.path: entry for entry in old.entries}
+    now = {entry.path: entry for entry in new.entries}
+    common = sorted(was.keys() & now.keys())
+    modified = [p for p in common if _key(was[p]) != _key(now[p])]
+    return Comparison(
+        added=sorted(now.keys() - was.keys()),
+        removed=sorted(was.keys() - now.keys()),
+        modified=modified,
+        unchanged=len(common) - len(modified),
+    )
+
+
+def _key(entry: Entry) -> tuple[str, int, str]:
+    return entry.digest, entry.mode, entry.kind
+
+
 def _check_no_entry_holds_another(entries: tuple[Entry, ...]) -> None:
     """A file is never a folder of another entry, and a folder entry is an empty folder: refuse ``a``
     beside ``a/b``, which no checkout could write."""

@@ -104,10 +104,21 @@ class DatasetFile(ReadModel):
     mode: int
 
 
+class TableSummary(ReadModel):
+    """A CSV, TSV or Parquet file read as a table."""
+
+    rows: int
+    columns: dict[str, str]
+    """Each column's type as Arrow names it (``int64``, ``string``, ``timestamp[ms]`` …), in file order."""
+
+
 class FileChange(ReadModel):
     path: str
     old_size: int | None
     new_size: int | None
+    old_table: TableSummary | None = None
+    """For a table file (``.csv``, ``.tsv``, ``.parquet``) in a diff: its rows and columns before."""
+    new_table: TableSummary | None = None
 
 
 class Diff(ReadModel):

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Row, exc
 from tether.data import queries, received, revisions
 from tether.data.chunks import decode_index, digest
 from tether.data.garbage import collect
-from tether.data.manifest import Manifest, decode_manifest
+from tether.data.manifest import Entry, Manifest, compare, decode_manifest
 from tether.data.objects import ObjectStore, check_digest
 from tether.data.packs import MAX_PACK, decode_pack, encode_pack
 from tether.data.schemas import (
@@ -41,6 +41,7 @@ from tether.data.schemas import (
     GcReport,
     RefKind,
 )
+from tether.data.tables import summarize
 from tether.errors import Conflict, InvalidData, InvalidInput, NotFound, TooLarge
 from tether.lineage.service import LineageService
 from tether.refs import COMMIT_LENGTH, DataVersionRef, RunRef, check_name
@@ -266,30 +267,29 @@ class DataService:
         ]
 
     def diff(self, old: str, new: str) -> Diff:
-        """What changed from the tree ``old`` names to the one ``new`` names."""
+        """What changed from the tree ``old`` names to the one ``new`` names; table files (CSV, TSV,
+        Parquet) also say how their rows and columns changed."""
         before, after = self.resolve(old), self.resolve(new)
-        was = {entry.path: entry for entry in self._manifest(before.manifest).entries}
-        now = {entry.path: entry for entry in self._manifest(after.manifest).entries}
-        added = [
-            FileChange(path=p, old_size=None, new_size=now[p].size) for p in sorted(now.keys() - was.keys())
-        ]
-        removed = [
-            FileChange(path=p, old_size=was[p].size, new_size=None) for p in sorted(was.keys() - now.keys())
-        ]
-        common = sorted(was.keys() & now.keys())
-        changed = [
-            p
-            for p in common
-            if (was[p].digest, was[p].mode, was[p].kind) != (now[p].digest, now[p].mode, now[p].kind)
-        ]
-        modified = [FileChange(path=p, old_size=was[p].size, new_size=now[p].size) for p in changed]
+        old_tree, new_tree = self._manifest(before.manifest), self._manifest(after.manifest)
+        was = {entry.path: entry for entry in old_tree.entries}
+        now = {entry.path: entry for entry in new_tree.entries}
+        found = compare(old_tree, new_tree)
         return Diff(
             old=before.commit_id,
             new=after.commit_id,
-            added=added,
-            removed=removed,
-            modified=modified,
-            unchanged=len(common) - len(changed),
+            added=[self._change(p, None, now[p]) for p in found.added],
+            removed=[self._change(p, was[p], None) for p in found.removed],
+            modified=[self._change(p, was[p], now[p]) for p in found.modified],
+            unchanged=found.unchanged,
+        )
+
+    def _change(self, path: str, old: Entry | None, new: Entry | None) -> FileChange:
+        return FileChange(
+            path=path,
+            old_size=None if old is None else old.size,
+            new_size=None if new is None else new.size,
+            old_table=None if old is None else summarize(old, self.objects.get),
+            new_table=None if new is None else summarize(new, self.objects.get),
         )
 
     def _manifest(self, manifest: str) -> Manifest:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from tether.config import default_cache_dir
 from tether.data import remotes, transfer
-from tether.data.manifest import Entry, Manifest
+from tether.data.manifest import Entry, Manifest, compare
 from tether.data.remotes import Moved, Remote
 from tether.data.schemas import DEFAULT_BRANCH, Commit, DataRef, Dataset, DatasetFile, Diff, FileChange
 from tether.data.statcache import StatCache
@@ -218,22 +218,13 @@ class DataClient:
             )
         if commit.manifest == local.digest:
             return TreeStatus(commit)
-        stored = {file.path: file for file in self.api.list_files(commit.ref)}
-        mine = {entry.path: entry for entry in local.entries}
-        added = [
-            FileChange(path=p, old_size=None, new_size=mine[p].size)
-            for p in sorted(mine.keys() - stored.keys())
-        ]
-        removed = [
-            FileChange(path=p, old_size=stored[p].size, new_size=None)
-            for p in sorted(stored.keys() - mine.keys())
-        ]
-        modified = [
-            FileChange(path=p, old_size=stored[p].size, new_size=mine[p].size)
-            for p in sorted(mine.keys() & stored.keys())
-            if (stored[p].digest, stored[p].mode, stored[p].kind)
-            != (mine[p].digest, mine[p].mode, mine[p].kind)
-        ]
+        stored = _manifest_of(self.api.list_files(commit.ref))
+        was = {entry.path: entry.size for entry in stored.entries}
+        now = {entry.path: entry.size for entry in local.entries}
+        found = compare(stored, local)
+        added = [FileChange(path=p, old_size=None, new_size=now[p]) for p in found.added]
+        removed = [FileChange(path=p, old_size=was[p], new_size=None) for p in found.removed]
+        modified = [FileChange(path=p, old_size=was[p], new_size=now[p]) for p in found.modified]
         return TreeStatus(commit, added, removed, modified)
 
     def checkout(
