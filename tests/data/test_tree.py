@@ -59,8 +59,8 @@ def test_scan_finds_every_file_and_empty_folder(tmp_path: Path) -> None:
     assert tree.empty_dirs == ["empty/nested"]
     assert tree.size == sum(len(data) for data in files.values())
     by_path = {f.path: f for f in tree.files}
-    assert by_path["run.sh"].executable
-    assert not by_path["top.txt"].executable
+    assert by_path["run.sh"].mode == 0o755
+    assert by_path["top.txt"].mode == 0o644
     assert by_path["a/b/c/deep.txt"].absolute == str(root.absolute() / "a/b/c/deep.txt")
 
 

@@ -81,7 +81,7 @@ class DataService:
         """Store every object of a pack (see ``packs``); returns how many were new."""
         if len(body) > MAX_PACK:
             raise TooLarge(f"a pack may hold at most {MAX_PACK} bytes, not {len(body)}")
-        return sum(self.objects.put(name, data) for name, data in decode_pack(body))
+        return sum(self.objects.put(name, data, checked=True) for name, data in decode_pack(body))
 
     def fetch_pack(self, digests: Sequence[str]) -> bytes:
         """A pack of the objects named, each checked on the way out."""

@@ -53,13 +53,25 @@ def missing(api: ObjectsAPI, digests: Sequence[str]) -> set[str]:
 
 
 def upload(api: ObjectsAPI, tree: LocalTree, manifest: Manifest, *, progress: Progress | None = None) -> Sent:
-    """Send every object of ``tree`` (and its manifest) that the store lacks; returns what was sent."""
-    encoded = manifest.encode()
+    """Send every object of ``tree`` (and its manifest) that the store lacks; returns what was sent.
+
+    Files and chunks go first, several packs at a time; the chunk indexes and the manifest follow only
+    once all of those have landed, so an interrupted upload never leaves an index or a manifest stored
+    without what it names (the next upload, seeing it stored, would not send the rest)."""
     absent = missing(api, [*manifest.objects(), manifest.digest])
+    naming: list[tuple[str, bytes]] = []
+    sent = _send(api, _objects(api, tree, absent, naming), progress)
+    if manifest.digest in absent:
+        naming.append((manifest.digest, manifest.encode()))
+    last = _send(api, iter(naming), progress)
+    return Sent(sent.objects + last.objects, sent.bytes + last.bytes)
+
+
+def _send(api: ObjectsAPI, objects: Iterator[tuple[str, bytes]], progress: Progress | None) -> Sent:
     sent_objects = sent_bytes = 0
     pending: list[Future[int]] = []
     with ThreadPoolExecutor(_IN_FLIGHT) as pool:
-        for group in grouped(_objects(api, tree, absent, encoded, manifest.digest)):
+        for group in grouped(objects):
             body = encode_pack(group)
             while len(pending) >= _IN_FLIGHT:
                 pending.pop(0).result()
@@ -75,9 +87,10 @@ def upload(api: ObjectsAPI, tree: LocalTree, manifest: Manifest, *, progress: Pr
 
 
 def _objects(
-    api: ObjectsAPI, tree: LocalTree, absent: set[str], manifest: bytes, manifest_digest: str
+    api: ObjectsAPI, tree: LocalTree, absent: set[str], naming: list[tuple[str, bytes]]
 ) -> Iterator[tuple[str, bytes]]:
-    """The missing objects, chunks before the index naming them, files before the manifest."""
+    """The missing files and chunks; the index of each chunked file goes into ``naming``, to be sent
+    after them."""
     done: set[str] = set()
     for file in tree.files:
         name, chunked = tree.digests[file.path]
@@ -98,9 +111,7 @@ def _objects(
                 if chunk.digest in wanted and chunk.digest not in done:
                     done.add(chunk.digest)
                     yield chunk.digest, bytes(view[chunk.offset : chunk.offset + chunk.size])
-        yield name, hashed.index
-    if manifest_digest in absent:
-        yield manifest_digest, manifest
+        naming.append((name, hashed.index))
 
 
 def _check_unchanged(path: str, expected: str, found: str) -> None:

@@ -15,6 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from blake3 import blake3
+
 from tether.data.chunks import HashedFile, hash_file
 from tether.data.manifest import Entry, Manifest, check_path
 from tether.data.statcache import Known, Stamp, StatCache
@@ -30,7 +32,8 @@ class LocalFile:
     """Relative to the tree's root, ``/``-separated."""
     absolute: str
     stamp: Stamp
-    executable: bool
+    mode: int
+    """0o755 for an executable file, else 0o644 (the only modes a manifest records)."""
 
 
 @dataclass
@@ -50,18 +53,30 @@ class LocalTree:
         return sum(file.stamp.size for file in self.files)
 
     def manifest(self) -> Manifest:
+        """The tree's manifest; its paths were checked by ``scan`` and a folder cannot hold a file and a
+        path inside it, so only the order is established here."""
+        digests = self.digests
         entries = [
             Entry(
-                f.path,
-                "chunked" if self.digests[f.path][1] else "file",
-                self.digests[f.path][0],
-                f.stamp.size,
-                0o755 if f.executable else 0o644,
+                f.path, "chunked" if digests[f.path][1] else "file", digests[f.path][0], f.stamp.size, f.mode
             )
             for f in self.files
         ]
         entries += [Entry(path, "dir", "", 0) for path in self.empty_dirs]
-        return Manifest.of(entries)
+        entries.sort(key=lambda entry: entry.path)
+        return Manifest(tuple(entries))
+
+    def stamp(self) -> str:
+        """A hash of every path with its stat stamp and mode: equal stamps mean an unchanged tree."""
+        hasher = blake3()
+        for f in self.files:
+            s = f.stamp
+            hasher.update(
+                f"{f.path}\0{s.device}:{s.inode}:{s.size}:{s.mtime_ns}:{s.ctime_ns}:{f.mode}\n".encode()
+            )
+        for path in self.empty_dirs:
+            hasher.update(f"{path}\0dir\n".encode())
+        return hasher.hexdigest()
 
 
 def scan(root: str | os.PathLike[str]) -> LocalTree:
@@ -103,7 +118,7 @@ def scan(root: str | os.PathLike[str]) -> LocalTree:
 
 def _local_file(absolute: str, path: str, info: os.stat_result) -> LocalFile:
     stamp = Stamp(info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-    return LocalFile(path, absolute, stamp, bool(info.st_mode & stat.S_IXUSR))
+    return LocalFile(path, absolute, stamp, 0o755 if info.st_mode & stat.S_IXUSR else 0o644)
 
 
 def hash_tree(
@@ -114,8 +129,8 @@ def hash_tree(
     todo = []
     for file in tree.files:
         seen = known.get(file.absolute)
-        if seen is not None and seen.stamp == file.stamp:
-            tree.digests[file.path] = (seen.digest, seen.chunked)
+        if seen is not None and seen[:5] == file.stamp:
+            tree.digests[file.path] = (seen[5], bool(seen[6]))
         else:
             todo.append(file)
 

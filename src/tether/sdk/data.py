@@ -15,7 +15,8 @@ import os
 import secrets
 import shutil
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
@@ -28,7 +29,7 @@ from tether.data.manifest import Entry, Manifest, compare
 from tether.data.remotes import Moved, Remote
 from tether.data.schemas import DEFAULT_BRANCH, Commit, DataRef, Dataset, DatasetFile, Diff, FileChange
 from tether.data.statcache import StatCache
-from tether.data.tree import hash_tree, scan
+from tether.data.tree import LocalTree, hash_tree, scan
 from tether.errors import ConfigError, InvalidInput, NotFound
 
 if TYPE_CHECKING:
@@ -179,17 +180,19 @@ class DataClient:
         created by their first commit). ``parent`` makes it a compare-and-swap (see ``DataService``). The
         author is this machine's login name unless given (a server with --auth records the signed-in
         user instead)."""
-        tree = self._hashed(folder, progress)
-        manifest = tree.manifest()
+        before = self._head(name, branch)
+        tree, known = self._scanned(folder)
+        if before is not None and parent is None and known == before.manifest:  # nothing changed
+            return Added(before, False, len(tree.files), tree.size, 0, 0, 0)
+        manifest = self._manifest(tree, progress)
         tell = _phase(progress, "upload", 0)
         sent = transfer.upload(self.api, tree, manifest, progress=tell)
-        before = self._head(name, branch)
         commit = self.api.commit(
             name, manifest.digest, branch=branch, parent=parent, message=message, author=author or _login()
         )
         return Added(
             commit=commit,
-            changed=before != commit.commit_id,
+            changed=before is None or before.commit_id != commit.commit_id,
             files=len(tree.files),
             bytes=tree.size,
             hashed_files=len(tree.hashed),
@@ -206,13 +209,17 @@ class DataClient:
         progress: Progress | None = None,
     ) -> TreeStatus:
         """What differs in ``folder`` from ``name@rev`` (everything is added when the dataset is new)."""
-        tree = self._hashed(folder, progress)
-        local = tree.manifest()
         try:
-            commit = self.api.resolve(f"{name}@{rev}")
+            commit: Commit | None = self.api.resolve(f"{name}@{rev}")
         except NotFound:
             if rev != DEFAULT_BRANCH:
                 raise
+            commit = None
+        tree, known = self._scanned(folder)
+        if commit is not None and known == commit.manifest:
+            return TreeStatus(commit)
+        local = self._manifest(tree, progress)
+        if commit is None:
             return TreeStatus(
                 None, [FileChange(path=e.path, old_size=None, new_size=e.size) for e in local.files]
             )
@@ -299,19 +306,34 @@ class DataClient:
         """Start branch ``branch`` of ``name`` at revision ``start``."""
         return self.api.set_ref(name, branch, "branch", start)
 
-    def _hashed(self, folder: str | os.PathLike[str], progress: Progress | None) -> Any:
+    def _scanned(self, folder: str | os.PathLike[str]) -> tuple[LocalTree, str | None]:
+        """The folder's files, and its manifest digest when the cache knows it for exactly these stamps."""
         tree = scan(folder)
-        cache = StatCache(self.cache_dir)
-        try:
-            return hash_tree(tree, cache, progress=_phase(progress, "hash", tree.size))
-        finally:
-            cache.close()
+        with _cache(self.cache_dir) as cache:
+            return tree, cache.tree(tree.root, tree.stamp())
 
-    def _head(self, name: str, branch: str) -> str | None:
+    def _manifest(self, tree: LocalTree, progress: Progress | None) -> Manifest:
+        """Hash what the stat cache does not know, and remember the tree's manifest digest."""
+        with _cache(self.cache_dir) as cache:
+            hash_tree(tree, cache, progress=_phase(progress, "hash", tree.size))
+            manifest = tree.manifest()
+            cache.remember_tree(tree.root, tree.stamp(), manifest.digest)
+        return manifest
+
+    def _head(self, name: str, branch: str) -> Commit | None:
         try:
-            return self.api.resolve(f"{name}@{branch}").commit_id
+            return self.api.resolve(f"{name}@{branch}")
         except NotFound:
             return None
+
+
+@contextmanager
+def _cache(folder: Path) -> Iterator[StatCache]:
+    cache = StatCache(folder)
+    try:
+        yield cache
+    finally:
+        cache.close()
 
 
 def _remote_options(given: dict[str, Any] | None) -> dict[str, Any]:
