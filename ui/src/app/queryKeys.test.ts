@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { sessionKeys } from '../api/session'
 import { artifactKeys } from '../artifacts/api'
 import { accessKeys } from '../auth/api'
+import { dataKeys } from '../data/api'
 import { deploymentKeys } from '../deployments/api'
 import { experimentKeys } from '../experiments/api'
 import { reportKeys } from '../reports/api'
@@ -18,6 +19,7 @@ const roots = [
   reportKeys.all,
   artifactKeys.all,
   deploymentKeys.all,
+  dataKeys.all,
 ]
 
 describe('query key factories', () => {

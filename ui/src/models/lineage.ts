@@ -1,5 +1,6 @@
 /** Lineage nodes as the version page shows them: a label and, for kinds the UI has a page for, a link. */
 import type { components } from '../api/schema'
+import { dataVersionPath } from '../data/paths'
 import { versionPath } from './paths'
 
 export type LineageNode = components['schemas']['LineageNode']
@@ -35,6 +36,9 @@ export function lineageViews(nodes: readonly LineageNode[], root: string): NodeV
       else if (node.kind === 'model-version') {
         const version = versionOfRef(node.ref)
         if (version) view.path = versionPath(version.name, version.version)
+      } else if (node.kind === 'data-version') {
+        const at = id.lastIndexOf('@')
+        if (at > 0) view.path = dataVersionPath(id.slice(0, at), id.slice(at + 1))
       }
       return view
     })

@@ -2,6 +2,7 @@
 import { useMemo, useState } from 'react'
 import { Link, NavLink } from 'react-router'
 
+import { DATASETS_PATH } from '../data/paths'
 import { matchExperiments } from '../experiments/search'
 import { useExperiments, useRunCounts } from '../experiments/api'
 import { formatCount } from '../ui/format'
@@ -24,6 +25,9 @@ export function Sidebar() {
       <Link to="/" className={styles.brand}>
         <Logo /> tether
       </Link>
+      <div className={styles.sectionHead}>
+        <Link to={DATASETS_PATH}>Datasets</Link>
+      </div>
       <div className={styles.sectionHead}>
         <Link to="/models">Models</Link>
       </div>
