@@ -70,6 +70,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/drift.py
 	$(BIN)/python bench/models.py
+	$(BIN)/python bench/data.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(UI)/node_modules src/tether/server/ui_dist
