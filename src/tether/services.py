@@ -1,61 +1,94 @@
 """The one composition root: every domain service over one metadata database and one blob store.
 
 The embedded backend (``client.local``) and the server (``server.app``) both open their services here, so
-a domain is wired once; a new domain adds its service to ``Services`` and nothing else changes here.
+a domain is wired once; a new domain adds its service to ``Services`` and nothing else changes here. Each
+service is built, and its modules imported, the first time it is asked for: a command that needs only the
+data domain does not pay for importing the registry's model packaging (pandas) or the sign-in machinery.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from tether.auth.guard import Guard
-from tether.auth.ratelimit import LoginLimits
-from tether.auth.service import AuthService
 from tether.config import Settings
-from tether.data.service import DataService
-from tether.deployments.service import DeploymentService
-from tether.lineage.service import LineageService
-from tether.monitoring.service import MonitoringService
-from tether.registry.service import RegistryService
 from tether.storage.blobs import BlobStore
 from tether.storage.db import Database
-from tether.tracking.service import TrackingService
+
+if TYPE_CHECKING:
+    from tether.auth.guard import Guard
+    from tether.auth.ratelimit import LoginLimits
+    from tether.auth.service import AuthService
+    from tether.data.service import DataService
+    from tether.deployments.service import DeploymentService
+    from tether.lineage.service import LineageService
+    from tether.monitoring.service import MonitoringService
+    from tether.registry.service import RegistryService
+    from tether.tracking.service import TrackingService
 
 
-@dataclass(frozen=True)
 class Services:
-    db: Database
-    blobs: BlobStore
-    lineage: LineageService
-    tracking: TrackingService
-    auth: AuthService
-    monitoring: MonitoringService
-    registry: RegistryService
-    deployments: DeploymentService
-    data: DataService
-    guard: Guard
-    """The server's side of auth: credentials, sessions and permission checks."""
+    """The domain services of one store, each made on first use."""
+
+    def __init__(self, settings: Settings, login_limits: LoginLimits | None = None) -> None:
+        self.settings = settings
+        self.db = Database(settings.db_url)
+        self.blobs = BlobStore(settings.blob_url, settings.blob_options)
+        self._login_limits = login_limits
+
+    @cached_property
+    def lineage(self) -> LineageService:
+        from tether.lineage.service import LineageService
+
+        return LineageService(self.db)
+
+    @cached_property
+    def tracking(self) -> TrackingService:
+        from tether.tracking.service import TrackingService
+
+        return TrackingService(self.db, self.blobs, self.settings.quotas)
+
+    @cached_property
+    def auth(self) -> AuthService:
+        from tether.auth.service import AuthService
+
+        return AuthService(self.db)
+
+    @cached_property
+    def monitoring(self) -> MonitoringService:
+        from tether.monitoring.service import MonitoringService
+
+        return MonitoringService(self.db, self.blobs, self.tracking, self.lineage)
+
+    @cached_property
+    def registry(self) -> RegistryService:
+        from tether.registry.service import RegistryService
+
+        return RegistryService(self.db, self.tracking, self.lineage)
+
+    @cached_property
+    def deployments(self) -> DeploymentService:
+        from tether.deployments.service import DeploymentService
+
+        return DeploymentService(self.db, self.lineage)
+
+    @cached_property
+    def data(self) -> DataService:
+        from tether.data.service import DataService
+
+        return DataService(self.db, self.blobs, self.tracking, self.lineage)
+
+    @cached_property
+    def guard(self) -> Guard:
+        """The server's side of auth: credentials, sessions and permission checks."""
+        from tether.auth.guard import Guard
+
+        return Guard(self.auth, login_limits=self._login_limits)
 
     def close(self) -> None:
         self.db.dispose()
 
 
 def open_services(settings: Settings, *, login_limits: LoginLimits | None = None) -> Services:
-    """Open (and migrate, if needed) the store ``settings`` names, with every service over it."""
-    db = Database(settings.db_url)
-    blobs = BlobStore(settings.blob_url, settings.blob_options)
-    lineage = LineageService(db)
-    tracking = TrackingService(db, blobs, settings.quotas)
-    auth = AuthService(db)
-    return Services(
-        db=db,
-        blobs=blobs,
-        lineage=lineage,
-        tracking=tracking,
-        auth=auth,
-        monitoring=MonitoringService(db, blobs, tracking, lineage),
-        registry=RegistryService(db, tracking, lineage),
-        deployments=DeploymentService(db, lineage),
-        data=DataService(db, blobs, tracking, lineage),
-        guard=Guard(auth, login_limits=login_limits),
-    )
+    """Open (and migrate, if needed) the store ``settings`` names; its services come on first use."""
+    return Services(settings, login_limits)
