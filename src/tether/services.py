@@ -8,8 +8,9 @@ data domain does not pay for importing the registry's model packaging (pandas) o
 
 from __future__ import annotations
 
+import threading
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from tether.config import Settings
 from tether.storage.blobs import BlobStore
@@ -26,6 +27,24 @@ if TYPE_CHECKING:
     from tether.registry.service import RegistryService
     from tether.tracking.service import TrackingService
 
+_T = TypeVar("_T")
+
+
+class _service(cached_property[_T]):
+    """A cached property built under the store's lock, so two threads asking first build one service."""
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> _service[_T]: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> _T: ...
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        with instance._build_lock:
+            return super().__get__(instance, owner)
+
 
 class Services:
     """The domain services of one store, each made on first use."""
@@ -35,50 +54,51 @@ class Services:
         self.db = Database(settings.db_url)
         self.blobs = BlobStore(settings.blob_url, settings.blob_options)
         self._login_limits = login_limits
+        self._build_lock = threading.RLock()  # reentrant: a service's constructor asks for the ones it uses
 
-    @cached_property
+    @_service
     def lineage(self) -> LineageService:
         from tether.lineage.service import LineageService
 
         return LineageService(self.db)
 
-    @cached_property
+    @_service
     def tracking(self) -> TrackingService:
         from tether.tracking.service import TrackingService
 
         return TrackingService(self.db, self.blobs, self.settings.quotas)
 
-    @cached_property
+    @_service
     def auth(self) -> AuthService:
         from tether.auth.service import AuthService
 
         return AuthService(self.db)
 
-    @cached_property
+    @_service
     def monitoring(self) -> MonitoringService:
         from tether.monitoring.service import MonitoringService
 
         return MonitoringService(self.db, self.blobs, self.tracking, self.lineage)
 
-    @cached_property
+    @_service
     def registry(self) -> RegistryService:
         from tether.registry.service import RegistryService
 
         return RegistryService(self.db, self.tracking, self.lineage)
 
-    @cached_property
+    @_service
     def deployments(self) -> DeploymentService:
         from tether.deployments.service import DeploymentService
 
         return DeploymentService(self.db, self.lineage)
 
-    @cached_property
+    @_service
     def data(self) -> DataService:
         from tether.data.service import DataService
 
         return DataService(self.db, self.blobs, self.tracking, self.lineage)
 
-    @cached_property
+    @_service
     def guard(self) -> Guard:
         """The server's side of auth: credentials, sessions and permission checks."""
         from tether.auth.guard import Guard
