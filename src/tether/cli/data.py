@@ -11,7 +11,9 @@ from tether.cli.options import Json
 from tether.cli.session import connected
 
 if TYPE_CHECKING:
+    from tether.client.backend import Backend
     from tether.data.schemas import Commit, FileChange
+    from tether.sdk.data import DataClient
 
 app = typer.Typer(
     help="Datasets: folders versioned as commits, with branches, tags, diffs and checkouts.",
@@ -97,7 +99,7 @@ def status(
     as_json: Json = False,
 ) -> None:
     """Show what changed in FOLDER since a dataset version; sends nothing (exit code 1 when it differs)."""
-    dataset, _, rev = name.partition("@")
+    dataset, rev = _split(name)
     with connected() as backend, output.phases(enabled=not (quiet or as_json)) as progress:
         found = _client(backend).status(folder, dataset, rev or "main", progress=progress)
     if as_json:
@@ -158,7 +160,7 @@ def log(
     as_json: Json = False,
 ) -> None:
     """Show the history of a dataset from a revision back, newest first."""
-    dataset, _, rev = spec.removeprefix("data:").partition("@")
+    dataset, rev = _split(spec)
     with connected() as backend:
         commits = backend.data.log(dataset, rev or "main", limit)
     if as_json:
@@ -336,7 +338,7 @@ def tag(
     name: Annotated[str, typer.Argument(metavar="TAG", help="The tag's name.", show_default=False)],
 ) -> None:
     """Put a tag on a dataset version; a tag never moves (delete it with 'tether data untag')."""
-    dataset, _, rev = spec.removeprefix("data:").partition("@")
+    dataset, rev = _split(spec)
     with connected() as backend:
         made = backend.data.set_ref(dataset, name, "tag", rev or "main")
     output.done(f"tagged {dataset}@{made.commit_id[:12]} as {made.name}")
@@ -390,10 +392,16 @@ def gc(
     )
 
 
-def _client(backend: Any) -> Any:
+def _client(backend: Backend) -> DataClient:
     from tether.sdk.data import DataClient
 
     return DataClient(backend.data)
+
+
+def _split(spec: str) -> tuple[str, str | None]:
+    from tether.data.revisions import split_spec
+
+    return split_spec(spec)
 
 
 def _commit_json(commit: Commit) -> dict[str, Any]:

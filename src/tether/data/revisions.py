@@ -37,11 +37,16 @@ def parse_spec(text: str) -> Spec:
     """The parts of a dataset spec; InvalidInput naming the part that is wrong."""
     if not isinstance(text, str) or not text.strip():
         raise InvalidInput("a dataset spec is <name>[@<revision>], such as churn or churn@main~1")
-    body = text.removeprefix("data:")
-    name, _, revision = body.partition("@")
+    name, revision = split_spec(text)
     check_name("the dataset name", name)
     base, steps = _split_steps(revision or DEFAULT_BRANCH)
     return Spec(name, base, steps)
+
+
+def split_spec(text: str) -> tuple[str, str | None]:
+    """``data:churn@v3`` to ``("churn", "v3")``; the revision is None when the spec names none."""
+    name, _, revision = text.removeprefix("data:").partition("@")
+    return name, revision or None
 
 
 def _split_steps(revision: str) -> tuple[str, int]:

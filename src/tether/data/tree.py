@@ -13,6 +13,7 @@ import stat
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from blake3 import blake3
@@ -66,8 +67,10 @@ class LocalTree:
         entries.sort(key=lambda entry: entry.path)
         return Manifest(tuple(entries))
 
+    @cached_property
     def stamp(self) -> str:
-        """A hash of every path with its stat stamp and mode: equal stamps mean an unchanged tree."""
+        """A hash of every path with its stat stamp and mode: equal stamps mean an unchanged tree. Taken
+        once per scan: hashing the files reads them but does not change what the scan saw."""
         hasher = blake3()
         for f in self.files:
             s = f.stamp

@@ -27,6 +27,7 @@ from tether.config import default_cache_dir
 from tether.data import remotes, transfer
 from tether.data.manifest import Entry, Manifest, compare
 from tether.data.remotes import Moved, Remote
+from tether.data.revisions import split_spec
 from tether.data.schemas import DEFAULT_BRANCH, Commit, DataRef, Dataset, DatasetFile, Diff, FileChange
 from tether.data.statcache import StatCache
 from tether.data.tree import LocalTree, hash_tree, scan
@@ -266,10 +267,10 @@ class DataClient:
         """Send a dataset (``churn``: every branch and tag; ``churn@v3``: that revision and its history)
         to the remote ``to`` (``s3://bucket/prefix``, a folder), sending only what it lacks. ``options``
         are fsspec options for the remote (default: ``TETHER_REMOTE_OPTIONS``)."""
-        name, _, rev = spec.removeprefix("data:").partition("@")
+        name, rev = split_spec(spec)
         remote = Remote(to, _remote_options(options))
         return remotes.push(
-            self.api, name, remote, only=rev or None, force=force, progress=_phase(progress, "upload", 0)
+            self.api, name, remote, only=rev, force=force, progress=_phase(progress, "upload", 0)
         )
 
     def pull(
@@ -282,11 +283,9 @@ class DataClient:
     ) -> Moved:
         """Fetch a dataset (every ref, or ``churn@v3``: that ref or full commit id) from the remote
         ``source`` into the store, fetching only what the store lacks, and set its branches and tags."""
-        name, _, rev = spec.removeprefix("data:").partition("@")
+        name, rev = split_spec(spec)
         remote = Remote(source, _remote_options(options))
-        return remotes.pull(
-            self.api, name, remote, only=rev or None, progress=_phase(progress, "download", 0)
-        )
+        return remotes.pull(self.api, name, remote, only=rev, progress=_phase(progress, "download", 0))
 
     def log(self, name: str, rev: str = DEFAULT_BRANCH, limit: int = 100) -> list[Commit]:
         return self.api.log(name, rev, limit)
@@ -299,7 +298,7 @@ class DataClient:
 
     def tag(self, spec: str, tag: str) -> DataRef:
         """Put tag ``tag`` on the commit ``spec`` names (``churn@main``); tags do not move."""
-        name, _, rev = spec.removeprefix("data:").partition("@")
+        name, rev = split_spec(spec)
         return self.api.set_ref(name, tag, "tag", rev or DEFAULT_BRANCH)
 
     def branch(self, name: str, branch: str, start: str = DEFAULT_BRANCH) -> DataRef:
@@ -310,14 +309,14 @@ class DataClient:
         """The folder's files, and its manifest digest when the cache knows it for exactly these stamps."""
         tree = scan(folder)
         with _cache(self.cache_dir) as cache:
-            return tree, cache.tree(tree.root, tree.stamp())
+            return tree, cache.tree(tree.root, tree.stamp)
 
     def _manifest(self, tree: LocalTree, progress: Progress | None) -> Manifest:
         """Hash what the stat cache does not know, and remember the tree's manifest digest."""
         with _cache(self.cache_dir) as cache:
             hash_tree(tree, cache, progress=_phase(progress, "hash", tree.size))
             manifest = tree.manifest()
-            cache.remember_tree(tree.root, tree.stamp(), manifest.digest)
+            cache.remember_tree(tree.root, tree.stamp, manifest.digest)
         return manifest
 
     def _head(self, name: str, branch: str) -> Commit | None:
