@@ -244,12 +244,7 @@ class DataPointerRef(Ref):
 
     def __post_init__(self) -> None:
         check_name("the dataset name", self.name)
-        check_name("the branch or tag", self.pointer)
-        if _LIKE_COMMIT.fullmatch(self.pointer):
-            raise InvalidRef(
-                f"the branch or tag {self.pointer!r} looks like a commit; a branch or tag may not be "
-                f"{COMMIT_LENGTH} hex digits"
-            )
+        check_branch_or_tag(self.pointer)
 
     @property
     def id(self) -> str:
@@ -306,6 +301,17 @@ REF_TYPES: tuple[type[Ref], ...] = (
 """Every kind of reference, in the order the error messages list them."""
 
 _SHAPES = ", ".join(cls.shape for cls in REF_TYPES)
+
+
+def check_branch_or_tag(value: str) -> str:
+    """A dataset branch or tag name: a name, and not one a reader would take for a commit id."""
+    check_name("the branch or tag", value)
+    if _LIKE_COMMIT.fullmatch(value):
+        raise InvalidRef(
+            f"the branch or tag {value!r} looks like a commit; a branch or tag may not be "
+            f"{COMMIT_LENGTH} hex digits"
+        )
+    return value
 
 
 def _parse(text: object) -> Ref:

@@ -173,7 +173,7 @@ def test_branches_and_tags(data: DataClient, tmp_path: Path) -> None:
     assert (tag.kind, tag.commit_id) == ("tag", first.commit_id)
     with pytest.raises(Conflict, match="tags do not move"):
         data.tag(f"{name}@main", "v1")
-    with pytest.raises(InvalidInput, match="looks like a commit id"):
+    with pytest.raises(InvalidInput, match="looks like a commit"):
         data.tag(name, "a" * 64)
     assert data.branch(name, "cleaned", "v1").commit_id == first.commit_id
     (tree / "a.txt").write_text("cleaned\n")

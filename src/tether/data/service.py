@@ -44,7 +44,7 @@ from tether.data.schemas import (
 from tether.data.tables import summarize
 from tether.errors import Conflict, InvalidData, InvalidInput, NotFound, TooLarge
 from tether.lineage.service import LineageService
-from tether.refs import COMMIT_LENGTH, DataVersionRef, RunRef, check_name
+from tether.refs import DataVersionRef, RunRef, check_branch_or_tag, check_name
 from tether.storage.blobs import BlobStore
 from tether.storage.db import Database
 from tether.tracking.service import TrackingService
@@ -319,9 +319,7 @@ class DataService:
         """Create a branch or a tag at ``target`` (a revision of the same dataset), or move a branch that
         points at ``expected`` now."""
         check_name("the dataset name", name)
-        check_name("the branch or tag name", ref)
-        if len(ref) == COMMIT_LENGTH and all(c in "0123456789abcdefABCDEF" for c in ref):
-            raise InvalidInput(f"{ref!r} looks like a commit id; choose another name for a branch or tag")
+        check_branch_or_tag(ref)
         if kind not in ("branch", "tag"):
             raise InvalidInput(f"kind must be 'branch' or 'tag', not {kind!r}")
         now = self.clock()
