@@ -102,13 +102,18 @@ def test_status_history_and_diff_follow_the_changes(data: DataClient, tmp_path: 
     found = data.status(tree, name)
     assert [c.path for c in found.modified] == ["a.txt"]
     assert [c.path for c in found.removed] == ["zero"] and [c.path for c in found.added] == ["new.txt"]
+    (tree / "empty").rmdir()
+    (tree / "empty").write_text("a file now")
     second = data.add(tree, name, message="two").commit
     assert [c.message for c in data.log(name)] == ["two", "one"]
     assert second.parents == [data.get(f"{name}@main~1").id]
     diff = data.diff(f"{name}@main~1", name)
     assert (diff.old, diff.new) == (second.parents[0], second.commit_id)
     assert [c.path for c in diff.added] == ["new.txt"] and [c.path for c in diff.removed] == ["zero"]
-    assert [(c.path, c.old_size, c.new_size) for c in diff.modified] == [("a.txt", 6, 8)]
+    assert [(c.path, c.old_size, c.new_size) for c in diff.modified] == [("a.txt", 6, 8), ("empty", 0, 10)]
+    assert [(c.old_kind, c.new_kind) for c in diff.modified] == [("file", "file"), ("dir", "file")]
+    assert (diff.added[0].old_kind, diff.added[0].new_kind) == (None, "file")
+    assert (diff.removed[0].old_kind, diff.removed[0].new_kind) == ("file", None)
 
 
 def test_an_edit_in_a_large_file_sends_only_the_chunks_around_it(data: DataClient, tmp_path: Path) -> None:

@@ -410,12 +410,12 @@ def _commit_json(commit: Commit) -> dict[str, Any]:
 
 def _print_changes(added: list[FileChange], removed: list[FileChange], modified: list[FileChange]) -> None:
     rows: list[list[output.Cell]] = []
-    rows += [[("added", "green"), c.path, output.size(c.new_size), _table_note(c)] for c in added]
-    rows += [[("removed", "red"), c.path, output.size(c.old_size), _table_note(c)] for c in removed]
+    rows += [[("added", "green"), _path(c), output.size(c.new_size), _table_note(c)] for c in added]
+    rows += [[("removed", "red"), _path(c), output.size(c.old_size), _table_note(c)] for c in removed]
     rows += [
         [
             ("modified", "yellow"),
-            c.path,
+            _path(c),
             f"{output.size(c.old_size)} -> {output.size(c.new_size)}",
             _table_note(c),
         ]
@@ -425,6 +425,11 @@ def _print_changes(added: list[FileChange], removed: list[FileChange], modified:
         output.done("no differences")
         return
     output.print_table(["change", "path", "size", "table"], rows)
+
+
+def _path(change: FileChange) -> str:
+    """The changed path, with a trailing slash when it is an empty folder."""
+    return change.path + "/" if (change.new_kind or change.old_kind) == "dir" else change.path
 
 
 def _table_note(change: FileChange) -> str:

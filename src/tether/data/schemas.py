@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from tether.data.manifest import EntryKind
+from tether.data.manifest import Entry, EntryKind
 from tether.refs import check_name
 from tether.schemas import QueryModel, ReadModel, WriteModel
 
@@ -116,9 +116,26 @@ class FileChange(ReadModel):
     path: str
     old_size: int | None
     new_size: int | None
+    old_kind: EntryKind | None = None
+    """How the path was stored before (``file``, ``chunked`` or ``dir``, an empty folder); None when added."""
+    new_kind: EntryKind | None = None
     old_table: TableSummary | None = None
     """For a table file (``.csv``, ``.tsv``, ``.parquet``) in a diff: its rows and columns before."""
     new_table: TableSummary | None = None
+
+    @classmethod
+    def between(
+        cls, path: str, old: Entry | None, new: Entry | None, **tables: TableSummary | None
+    ) -> FileChange:
+        """The change at ``path`` from entry ``old`` to entry ``new`` (None where the path is absent)."""
+        return cls(
+            path=path,
+            old_size=None if old is None else old.size,
+            new_size=None if new is None else new.size,
+            old_kind=None if old is None else old.kind,
+            new_kind=None if new is None else new.kind,
+            **tables,
+        )
 
 
 class Diff(ReadModel):

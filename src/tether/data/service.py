@@ -284,10 +284,10 @@ class DataService:
         )
 
     def _change(self, path: str, old: Entry | None, new: Entry | None) -> FileChange:
-        return FileChange(
-            path=path,
-            old_size=None if old is None else old.size,
-            new_size=None if new is None else new.size,
+        return FileChange.between(
+            path,
+            old,
+            new,
             old_table=None if old is None else summarize(old, self.objects.get),
             new_table=None if new is None else summarize(new, self.objects.get),
         )

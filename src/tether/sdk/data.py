@@ -221,18 +221,16 @@ class DataClient:
             return TreeStatus(commit)
         local = self._manifest(tree, progress)
         if commit is None:
-            return TreeStatus(
-                None, [FileChange(path=e.path, old_size=None, new_size=e.size) for e in local.files]
-            )
+            return TreeStatus(None, [FileChange.between(e.path, None, e) for e in local.entries])
         if commit.manifest == local.digest:
             return TreeStatus(commit)
         stored = _manifest_of(self.api.list_files(commit.ref))
-        was = {entry.path: entry.size for entry in stored.entries}
-        now = {entry.path: entry.size for entry in local.entries}
+        was = {entry.path: entry for entry in stored.entries}
+        now = {entry.path: entry for entry in local.entries}
         found = compare(stored, local)
-        added = [FileChange(path=p, old_size=None, new_size=now[p]) for p in found.added]
-        removed = [FileChange(path=p, old_size=was[p], new_size=None) for p in found.removed]
-        modified = [FileChange(path=p, old_size=was[p], new_size=now[p]) for p in found.modified]
+        added = [FileChange.between(p, None, now[p]) for p in found.added]
+        removed = [FileChange.between(p, was[p], None) for p in found.removed]
+        modified = [FileChange.between(p, was[p], now[p]) for p in found.modified]
         return TreeStatus(commit, added, removed, modified)
 
     def checkout(

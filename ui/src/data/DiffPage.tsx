@@ -87,7 +87,7 @@ function Changes({ title, changes, empty }: { title: 'Added' | 'Removed' | 'Modi
           <tbody>
             {changes.slice(0, shown).map((change) => (
               <tr key={change.path}>
-                <td className="mono">{change.path}</td>
+                <td className="mono">{change.path}{(change.new_kind ?? change.old_kind) === 'dir' ? '/' : ''}</td>
                 {both ? (
                   <>
                     <td className={styles.number}>{formatBytes(change.old_size)}</td>
