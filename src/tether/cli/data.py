@@ -399,7 +399,7 @@ def _client(backend: Backend) -> DataClient:
 
 
 def _split(spec: str) -> tuple[str, str | None]:
-    from tether.data.revisions import split_spec
+    from tether.data.schemas import split_spec
 
     return split_spec(spec)
 

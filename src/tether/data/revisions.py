@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Row
 
 from tether.data import queries
-from tether.data.schemas import DEFAULT_BRANCH, MIN_PREFIX
+from tether.data.schemas import DEFAULT_BRANCH, MIN_PREFIX, split_spec
 from tether.errors import InvalidInput, NotFound
 from tether.refs import check_name
 
@@ -41,12 +41,6 @@ def parse_spec(text: str) -> Spec:
     check_name("the dataset name", name)
     base, steps = _split_steps(revision or DEFAULT_BRANCH)
     return Spec(name, base, steps)
-
-
-def split_spec(text: str) -> tuple[str, str | None]:
-    """``data:churn@v3`` to ``("churn", "v3")``; the revision is None when the spec names none."""
-    name, _, revision = text.removeprefix("data:").partition("@")
-    return name, revision or None
 
 
 def _split_steps(revision: str) -> tuple[str, int]:

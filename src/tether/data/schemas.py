@@ -184,3 +184,9 @@ class PackStored(ReadModel):
 class CommitsReceive(WriteModel):
     commits: Annotated[list[Digest], Field(min_length=1, max_length=MAX_LOG)]
     """Commit ids whose commit objects (and everything they reach) are stored, parents before children."""
+
+
+def split_spec(text: str) -> tuple[str, str | None]:
+    """``data:churn@v3`` to ``("churn", "v3")``; the revision is None when the spec names none."""
+    name, _, revision = text.removeprefix("data:").partition("@")
+    return name, revision or None

@@ -27,8 +27,16 @@ from tether.config import default_cache_dir
 from tether.data import remotes, transfer
 from tether.data.manifest import Entry, Manifest, compare
 from tether.data.remotes import Moved, Remote
-from tether.data.revisions import split_spec
-from tether.data.schemas import DEFAULT_BRANCH, Commit, DataRef, Dataset, DatasetFile, Diff, FileChange
+from tether.data.schemas import (
+    DEFAULT_BRANCH,
+    Commit,
+    DataRef,
+    Dataset,
+    DatasetFile,
+    Diff,
+    FileChange,
+    split_spec,
+)
 from tether.data.statcache import StatCache
 from tether.data.tree import LocalTree, hash_tree, scan
 from tether.errors import ConfigError, InvalidInput, NotFound
