@@ -50,6 +50,20 @@ def test_the_digest_is_the_blake3_of_the_canonical_json() -> None:
     assert manifest.digest == blake3(manifest.encode()).hexdigest()
 
 
+def test_the_encoding_never_changes_for_any_path() -> None:
+    """A manifest's name is the hash of these bytes: any change would give a stored tree a second name.
+    Pinned to ``json.dumps`` without spaces and without escaping non-ASCII, for every kind of character
+    a path may hold (controls, quotes, backslash-free punctuation, the line separators, astral planes)."""
+    odd = "".join(chr(code) for code in (*range(1, 128), 0x7F, 0x85, 0xA0, 0x2028, 0x2029, 0xFEFF, 0x1F600))
+    usable = odd.replace("/", "").replace("\\", "")  # the two a path may not hold inside a name
+    entries = [Entry(f"{i:03d}-{usable[i : i + 9]}", "file", A, 2**40 + i) for i in range(len(usable))]
+    manifest = Manifest.of(entries)
+    rows = [[e.path, e.kind, e.digest, e.size, e.mode] for e in manifest.entries]
+    expected = json.dumps({"format": 1, "entries": rows}, ensure_ascii=False, separators=(",", ":")).encode()
+    assert manifest.encode() == expected
+    assert decode_manifest(expected) == manifest
+
+
 def test_different_trees_have_different_digests() -> None:
     one = Manifest.of([Entry("x", "file", A, 1)])
     assert one.digest != Manifest.of([Entry("x", "file", B, 1)]).digest
