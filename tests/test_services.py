@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from tether.config import Settings
+from tether.errors import NotFound
 from tether.services import Services
 
 
@@ -33,5 +36,16 @@ def test_services_not_asked_for_are_not_built(settings: Settings) -> None:
     assert services.data.objects is not None
     services.close()
     built = set(vars(services))
-    assert {"data", "tracking", "lineage"} <= built
-    assert not {"registry", "auth", "guard", "deployments", "monitoring"} & built
+    assert {"data", "lineage"} <= built
+    assert not {"tracking", "registry", "auth", "guard", "deployments", "monitoring"} & built
+
+
+def test_the_data_service_builds_tracking_only_when_it_asks_about_a_run(settings: Settings) -> None:
+    services = Services(settings)
+    try:
+        assert services.data is not None and "tracking" not in vars(services)
+        with pytest.raises(NotFound):
+            services.data.experiment_of_run("no-such-run")
+        assert "tracking" in vars(services)
+    finally:
+        services.close()

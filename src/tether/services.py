@@ -96,7 +96,7 @@ class Services:
     def data(self) -> DataService:
         from tether.data.service import DataService
 
-        return DataService(self.db, self.blobs, self.tracking, self.lineage)
+        return DataService(self.db, self.blobs, lambda: self.tracking, self.lineage)
 
     @_service
     def guard(self) -> Guard:

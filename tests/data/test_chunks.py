@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ from tether.data.chunks import (
     INDEX_HEADER,
     MAX_CHUNK,
     MIN_CHUNK,
+    SEGMENT,
     Chunk,
     HashedFile,
     decode_index,
@@ -168,3 +170,31 @@ def test_inserting_ten_bytes_near_the_start_changes_only_a_few_chunks() -> None:
     count, size = _new_bytes(old, new)
     assert 1 <= count <= 3
     assert size < 3 * MAX_CHUNK
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["random", "zeros", "repeating", "mixed"],
+)
+def test_cutting_on_threads_finds_exactly_the_cuts_of_one_pass(kind: str) -> None:
+    """Segments cut apart and stitched must name a file as one pass from the start does, however the
+    work is split: zeros are cut only by the size limit, a repeating block cuts at the same few places."""
+    rng = np.random.default_rng(11)
+    data = {
+        "random": rng.bytes(6 * MB),
+        "zeros": bytes(6 * MB),
+        "repeating": rng.bytes(300_007) * 20,
+        "mixed": rng.bytes(MB) + bytes(2 * MB) + rng.bytes(MB) + b"ab" * MB,
+    }[kind]
+    one_pass = hash_bytes(data)
+    _check_chunks(one_pass, data)
+    with ThreadPoolExecutor(3) as pool:
+        for segment in (MAX_CHUNK, 3 * MAX_CHUNK + 7, 1_000_003, MB):
+            assert hash_bytes(data, pool=pool, segment=segment) == one_pass, segment
+
+
+def test_a_file_of_many_segments_hashes_the_same_with_and_without_a_pool(tmp_path: Path) -> None:
+    path = tmp_path / "large.bin"
+    path.write_bytes(np.random.default_rng(5).bytes(SEGMENT * 2 + 12345))
+    with ThreadPoolExecutor(2) as pool:
+        assert hash_file(path, pool=pool) == hash_file(path)

@@ -7,7 +7,8 @@ import os
 import pytest
 
 from tether.data.chunks import digest
-from tether.data.packs import PACK_BYTES, PACK_HEADER, PACK_OBJECTS, decode_pack, encode_pack, grouped
+from tether.data.packs import PACK_BYTES, PACK_OBJECTS, grouped
+from tether.data.schemas import PACK_HEADER, decode_pack, encode_pack
 from tether.errors import InvalidData
 
 

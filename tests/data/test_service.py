@@ -16,7 +16,7 @@ import tether as tt
 from tether.client import Backend
 from tether.data.chunks import digest
 from tether.data.manifest import Entry, Manifest
-from tether.data.packs import encode_pack
+from tether.data.schemas import encode_pack
 from tether.errors import Conflict, InvalidData, InvalidInput, NotFound
 from tether.sdk.data import DataClient
 
@@ -286,6 +286,21 @@ def test_bad_packs_and_missing_objects_are_refused(data: DataClient) -> None:
         api.fetch_pack([digest(b"hello")])
     with pytest.raises(InvalidInput):
         api.missing_objects(["not-a-digest"])
+
+
+def test_put_objects_stores_each_once_and_checks_what_it_is_not_vouched_for(data: DataClient) -> None:
+    api = data.api
+    one, two = os.urandom(100), os.urandom(200_000)
+    assert api.put_objects([(digest(one), one), (digest(two), two)]) == 2
+    assert api.put_objects([(digest(one), one)]) == 0
+    assert api.missing_objects([digest(one), digest(two)]) == []
+    wrong = digest(b"something else")
+    with pytest.raises((InvalidInput, InvalidData), match="not match"):
+        api.put_objects([(digest(b"fine"), b"fine"), (wrong, b"not those bytes")])
+    assert api.missing_objects([digest(b"fine"), wrong]) == [digest(b"fine"), wrong], "nothing was stored"
+    if data.api.__class__.__name__ == "RemoteData":  # the server checks whatever the client says
+        with pytest.raises(InvalidData, match="not match"):
+            api.put_objects([(wrong, b"not those bytes")], checked=True)
 
 
 def test_a_run_records_the_dataset_version_it_read(

@@ -144,13 +144,33 @@ def test_many_small_files_travel_in_packs(tmp_path: Path, api: DataService) -> N
     assert (tmp_path / "checkout" / "f04999.txt").read_bytes() == b"file 4999"
 
 
-def test_a_file_that_changed_after_hashing_is_refused(tmp_path: Path, api: DataService) -> None:
+def test_a_file_read_again_that_changed_after_hashing_is_refused(tmp_path: Path, api: DataService) -> None:
     source = tmp_path / "source"
     _make_tree(source)
     tree, manifest = _hashed(source)
+    (source / "big.bin").write_bytes(os.urandom(3 * MB))
+    with pytest.raises(InvalidInput, match=r"big\.bin changed while it was being added"):
+        upload(api, tree, manifest)
+    tree, manifest = _hashed(source)
+    tree.held.clear()  # as for a small file hashed by an earlier scan: the upload reads it again
     (source / "sub" / "tool.sh").write_bytes(b"other")
     with pytest.raises(InvalidInput, match=r"tool\.sh"):
         upload(api, tree, manifest)
+
+
+def test_a_small_file_is_stored_as_it_was_hashed_even_if_it_changed_since(
+    tmp_path: Path, api: DataService
+) -> None:
+    """The hash pass keeps small files' bytes, so the commit is the tree as hashed, never a mixture."""
+    source = tmp_path / "source"
+    _make_tree(source)
+    tree, manifest = _hashed(source)
+    assert set(tree.held) == {"small.txt", "copy.txt", "zero.bin", "sub/deeper/ünïcode.csv", "sub/tool.sh"}
+    (source / "sub" / "tool.sh").write_bytes(b"other")
+    upload(api, tree, manifest)
+    download(api, manifest, tmp_path / "checkout")
+    assert (tmp_path / "checkout" / "sub" / "tool.sh").read_bytes() == b"#!/bin/sh\necho hi\n"
+    assert tree.held == {}, "the upload lets go of the bytes it sent"
 
 
 def test_a_file_with_a_long_non_ascii_name_round_trips(tmp_path: Path, api: DataService) -> None:

@@ -278,3 +278,40 @@ def test_a_failed_s3_upload_stores_nothing(s3_bucket_url: str, s3_server: str) -
         store.put_stream(Failing(), "runs/r/big.bin")  # type: ignore[arg-type]
     assert not store.exists("runs/r/big.bin")
     assert store.list("runs/r") == []
+
+
+def test_put_new_stores_only_what_is_absent_and_leaves_the_rest_alone(blob_store: BlobStore) -> None:
+    blob_store.put_bytes(b"already", "objects/ab/one")
+    files = [("ab/one", b"other bytes"), ("ab/two", b"2"), ("cd/three", b"3"), ("top", b"t")]
+    assert blob_store.put_new("objects", files) == 3
+    with blob_store.open("objects/ab/one") as stream:
+        assert stream.read() == b"already", "a name already there is never overwritten"
+    with blob_store.open("objects/cd/three") as stream:
+        assert stream.read() == b"3"
+    assert blob_store.put_new("objects", files) == 0
+    assert sorted(entry.path for entry in blob_store.list("objects", recursive=True)) == [
+        "ab/one",
+        "ab/two",
+        "cd/three",
+        "top",
+    ]
+
+
+def test_put_new_refuses_a_link_and_writes_nothing_through_it(local: BlobStore, outside: Path) -> None:
+    folder = Path(local.root) / "objects"
+    folder.mkdir()
+    (folder / "ab").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(UnsafeLink):
+        local.put_new("objects", [("ab/planted", b"x")])
+    (folder / "cd").mkdir()
+    (folder / "cd" / "name").symlink_to(outside / "secret.txt")
+    with pytest.raises(UnsafeLink):
+        local.put_new("objects", [("cd/name", b"x")])
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"]
+    assert (outside / "secret.txt").read_text() == "top secret"
+
+
+def test_put_new_over_a_folder_is_a_conflict(local: BlobStore) -> None:
+    local.put_bytes(b"below", "objects/ab/cd/x")
+    with pytest.raises(Conflict, match="not a file"):
+        local.put_new("objects", [("ab/cd", b"x")])

@@ -16,7 +16,7 @@ from tether.auth.routes import DOMAIN as AUTH
 from tether.client.http import HttpTransport
 from tether.client.proxy import API, RemoteDomain, segment
 from tether.data.routes import DOMAIN as DATA
-from tether.data.schemas import MissingQuery, PackStored
+from tether.data.schemas import MissingQuery, PackStored, encode_pack
 from tether.deployments.routes import DOMAIN as DEPLOYMENTS
 from tether.lineage.routes import DOMAIN as LINEAGE
 from tether.monitoring.routes import DOMAIN as MONITORING
@@ -63,6 +63,10 @@ class RemoteData(RemoteDomain):
         """Send a pack (a PUT: storing the same objects again changes nothing, so it may be retried)."""
         response = self.http.request("PUT", f"{API}/data/objects", body=body)
         return PackStored.model_validate_json(response.content).stored
+
+    def put_objects(self, objects: Sequence[tuple[str, bytes]], *, checked: bool = False) -> int:
+        """Send the objects as one pack (the server checks every one, whatever ``checked`` says)."""
+        return self.put_pack(encode_pack(objects))
 
     def fetch_pack(self, digests: Sequence[str]) -> bytes:
         body = MissingQuery(digests=list(digests)).model_dump_json()

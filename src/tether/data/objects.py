@@ -63,6 +63,17 @@ class ObjectStore:
         self.blobs.put_bytes(data, object_key(name))
         return True
 
+    def put_many(self, objects: Iterable[tuple[str, bytes]], *, checked: bool = False) -> int:
+        """``put`` for many objects at once (the objects folder opened once on local disk); returns how
+        many were new. Every object is checked before any is stored."""
+        files = []
+        for name, data in objects:
+            check_digest(name)
+            if not checked and blake3(data).hexdigest() != name:
+                raise InvalidInput(f"the bytes sent for object {name} do not match that digest")
+            files.append((f"{name[:2]}/{name[2:]}", data))
+        return self.blobs.put_new(PREFIX, files)
+
     def get(self, name: str) -> bytes:
         """The bytes of an object, checked against its digest."""
         check_digest(name)

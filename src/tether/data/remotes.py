@@ -26,8 +26,8 @@ from blake3 import blake3
 
 from tether.data.chunks import decode_index
 from tether.data.manifest import decode_manifest
-from tether.data.packs import PACK_BYTES, PACK_OBJECTS, decode_pack, encode_pack
-from tether.data.schemas import Commit, DataRef, Dataset, RefKind
+from tether.data.packs import PACK_BYTES, PACK_OBJECTS
+from tether.data.schemas import Commit, DataRef, Dataset, RefKind, decode_pack, encode_pack
 from tether.data.transfer import ObjectsAPI, missing
 from tether.errors import Conflict, InvalidData, NotFound
 from tether.storage.blobs import BlobStore
@@ -38,6 +38,8 @@ _PARALLEL = 8
 
 class DataAPI(ObjectsAPI, Protocol):
     """The part of the data service a push or a pull uses."""
+
+    def put_pack(self, body: bytes) -> int: ...
 
     def get_dataset(self, name: str) -> Dataset: ...
 

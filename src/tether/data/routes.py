@@ -79,5 +79,5 @@ DOMAIN = Domain(
         ),
     ),
     scopes={"run": "experiment_of_run"},
-    streams=("put_pack", "fetch_pack"),
+    streams=("put_pack", "put_objects", "fetch_pack"),
 )

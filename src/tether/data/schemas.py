@@ -4,15 +4,23 @@ A revision (``rev``) names a commit of one dataset: a branch or a tag, a commit 
 prefix of at least ``MIN_PREFIX`` hex digits, each optionally followed by ``~N`` (N first parents back).
 A dataset spec is ``<name>[@<rev>]`` (``data:`` in front is accepted); without ``@<rev>`` it means the
 default branch, ``main``.
+
+Objects travel as packs, not JSON: ``PACK_HEADER``, then per object its 32-byte raw blake3 digest, its
+size as 8 bytes big-endian and its bytes. Reading a pack checks every object against its digest, so a pack
+damaged in transit (or assembled wrongly) is refused whole and nothing from it is stored.
 """
 
 from __future__ import annotations
 
+import struct
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
+from blake3 import blake3
 from pydantic import AfterValidator, Field
 
 from tether.data.manifest import Entry, EntryKind
+from tether.errors import InvalidData
 from tether.refs import check_name
 from tether.schemas import QueryModel, ReadModel, WriteModel
 
@@ -22,6 +30,10 @@ MAX_MISSING = 10_000
 """Digests asked about in one ``missing_objects`` call (the client sends more in several)."""
 MAX_LOG = 1000
 RefKind = Literal["branch", "tag"]
+PACK_HEADER = b"tether-pack 1\n"
+MAX_PACK = 30 * 1024 * 1024
+"""The largest pack a store takes in one request."""
+_PACK_ENTRY = struct.Struct(">32sQ")
 
 Name = Annotated[str, AfterValidator(lambda value: check_name("the dataset name", value))]
 RefName = Annotated[str, AfterValidator(lambda value: check_name("the branch or tag name", value))]
@@ -190,3 +202,33 @@ def split_spec(text: str) -> tuple[str, str | None]:
     """``data:churn@v3`` to ``("churn", "v3")``; the revision is None when the spec names none."""
     name, _, revision = text.removeprefix("data:").partition("@")
     return name, revision or None
+
+
+def encode_pack(objects: Iterable[tuple[str, bytes]]) -> bytes:
+    parts = [PACK_HEADER]
+    for name, data in objects:
+        parts.append(_PACK_ENTRY.pack(bytes.fromhex(name), len(data)))
+        parts.append(data)
+    return b"".join(parts)
+
+
+def decode_pack(body: bytes) -> list[tuple[str, bytes]]:
+    """Every (digest, bytes) of a pack, each checked; InvalidData naming the first problem."""
+    if not body.startswith(PACK_HEADER):
+        raise InvalidData("not a pack: the header line is missing")
+    view = memoryview(body)
+    at = len(PACK_HEADER)
+    out = []
+    while at < len(body):
+        if at + _PACK_ENTRY.size > len(body):
+            raise InvalidData(f"the pack ends inside an entry header (at byte {at})")
+        raw, size = _PACK_ENTRY.unpack_from(body, at)
+        at += _PACK_ENTRY.size
+        if at + size > len(body):
+            raise InvalidData(f"the pack ends inside object {raw.hex()} ({size} bytes announced)")
+        data = bytes(view[at : at + size])
+        at += size
+        if blake3(data).digest() != raw:
+            raise InvalidData(f"object {raw.hex()} in the pack does not match its digest")
+        out.append((raw.hex(), data))
+    return out

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Row, exc
 
@@ -27,11 +27,11 @@ from tether.data.chunks import decode_index, digest
 from tether.data.garbage import collect
 from tether.data.manifest import Entry, Manifest, compare, decode_manifest
 from tether.data.objects import ObjectStore, check_digest
-from tether.data.packs import MAX_PACK, decode_pack, encode_pack
 from tether.data.schemas import (
     DEFAULT_BRANCH,
     MAX_LOG,
     MAX_MISSING,
+    MAX_PACK,
     Commit,
     DataRef,
     Dataset,
@@ -40,6 +40,8 @@ from tether.data.schemas import (
     FileChange,
     GcReport,
     RefKind,
+    decode_pack,
+    encode_pack,
 )
 from tether.data.tables import summarize
 from tether.errors import Conflict, InvalidData, InvalidInput, NotFound, TooLarge
@@ -47,7 +49,9 @@ from tether.lineage.service import LineageService
 from tether.refs import DataVersionRef, RunRef, check_branch_or_tag, check_name
 from tether.storage.blobs import BlobStore
 from tether.storage.db import Database
-from tether.tracking.service import TrackingService
+
+if TYPE_CHECKING:
+    from tether.tracking.service import TrackingService
 
 
 def now_ms() -> int:
@@ -59,13 +63,15 @@ class DataService:
         self,
         db: Database,
         blobs: BlobStore,
-        tracking: TrackingService,
+        tracking: Callable[[], TrackingService],
         lineage: LineageService,
         clock: Callable[[], int] = now_ms,
     ) -> None:
+        """``tracking`` gives the tracking service when a run's input is recorded: only then is it built
+        (a data command on an embedded store has no use for it, and it takes a tenth of a second)."""
         self.db = db
         self.objects = ObjectStore(blobs)
-        self.tracking = tracking
+        self._tracking = tracking
         self.lineage = lineage
         self.clock = clock
 
@@ -81,7 +87,13 @@ class DataService:
         """Store every object of a pack (see ``packs``); returns how many were new."""
         if len(body) > MAX_PACK:
             raise TooLarge(f"a pack may hold at most {MAX_PACK} bytes, not {len(body)}")
-        return sum(self.objects.put(name, data, checked=True) for name, data in decode_pack(body))
+        return self.objects.put_many(decode_pack(body), checked=True)
+
+    def put_objects(self, objects: Sequence[tuple[str, bytes]], *, checked: bool = False) -> int:
+        """Store (digest, bytes) pairs without a pack around them: an embedded store's uploads come this
+        way (a server's client wraps them in a pack, ``put_pack``). Each is checked against its digest
+        unless ``checked`` says the caller, in this process, has just hashed those very bytes."""
+        return self.objects.put_many(objects, checked=checked)
 
     def fetch_pack(self, digests: Sequence[str]) -> bytes:
         """A pack of the objects named, each checked on the way out."""
@@ -353,12 +365,12 @@ class DataService:
     def log_input(self, run_id: str, spec: str) -> Commit:
         """Record that run ``run_id`` read the dataset version ``spec`` names now (an edge ``used``)."""
         commit = self.resolve(spec)
-        self.tracking.get_run(run_id)
+        self._tracking().get_run(run_id)
         self.lineage.record(DataVersionRef(commit.dataset, commit.commit_id), RunRef(run_id), "used")
         return commit
 
     def experiment_of_run(self, run_id: str) -> str:
-        return self.tracking.experiment_of_run(run_id)
+        return self._tracking().experiment_of_run(run_id)
 
     def collect_garbage(self, dry_run: bool = False, grace_s: float = 3600.0) -> GcReport:
         """Delete the objects no commit reaches, except those written within ``grace_s`` seconds."""

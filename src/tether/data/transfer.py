@@ -1,6 +1,6 @@
 """Moving a tree's objects: a scanned folder up to a store, a manifest's files down into a folder.
 
-Both directions speak only ``ObjectsAPI`` (which objects are missing, a pack in, a pack out), which the
+Both directions speak only ``ObjectsAPI`` (which objects are missing, objects in, a pack out), which the
 embedded service and a server's remote client both offer, so one code path serves both. Uploads send only
 what the store lacks, chunk by chunk for a large file whose other chunks it already holds; downloads write
 each file under a temporary name and rename it into place, so an interrupted checkout never leaves a
@@ -19,10 +19,10 @@ from typing import Protocol
 
 from blake3 import blake3
 
-from tether.data.chunks import decode_index, hash_file, mapped
+from tether.data.chunks import HashedFile, decode_index, hash_file, mapped
 from tether.data.manifest import Entry, Manifest
-from tether.data.packs import PACK_BYTES, PACK_OBJECTS, decode_pack, encode_pack, grouped
-from tether.data.schemas import MAX_MISSING
+from tether.data.packs import PACK_BYTES, PACK_OBJECTS, grouped
+from tether.data.schemas import MAX_MISSING, decode_pack
 from tether.data.tree import LocalTree
 from tether.errors import CorruptObject, InvalidInput
 
@@ -33,7 +33,7 @@ _IN_FLIGHT = 4
 class ObjectsAPI(Protocol):
     def missing_objects(self, digests: Sequence[str]) -> list[str]: ...
 
-    def put_pack(self, body: bytes) -> int: ...
+    def put_objects(self, objects: Sequence[tuple[str, bytes]], *, checked: bool = False) -> int: ...
 
     def fetch_pack(self, digests: Sequence[str]) -> bytes: ...
 
@@ -59,25 +59,29 @@ def upload(api: ObjectsAPI, tree: LocalTree, manifest: Manifest, *, progress: Pr
     once all of those have landed, so an interrupted upload never leaves an index or a manifest stored
     without what it names (the next upload, seeing it stored, would not send the rest)."""
     absent = missing(api, [*manifest.objects(), manifest.digest])
-    naming: list[tuple[str, bytes]] = []
+    naming: list[_Outgoing] = []
     sent = _send(api, _objects(api, tree, absent, naming), progress)
     if manifest.digest in absent:
-        naming.append((manifest.digest, manifest.encode()))
+        naming.append((manifest.digest, manifest.encode(), None))
     last = _send(api, iter(naming), progress)
     return Sent(sent.objects + last.objects, sent.bytes + last.bytes)
 
 
-def _send(api: ObjectsAPI, objects: Iterator[tuple[str, bytes]], progress: Progress | None) -> Sent:
+_Outgoing = tuple[str, bytes, str | None]
+"""An object on its way: its digest, its bytes, and the file's path when the bytes were read again after
+hashing, so they must be checked (a file that changed in between is refused, naming it)."""
+
+
+def _send(api: ObjectsAPI, objects: Iterator[_Outgoing], progress: Progress | None) -> Sent:
     sent_objects = sent_bytes = 0
     pending: list[Future[int]] = []
     with ThreadPoolExecutor(_IN_FLIGHT) as pool:
         for group in grouped(objects):
-            body = encode_pack(group)
             while len(pending) >= _IN_FLIGHT:
                 pending.pop(0).result()
-            pending.append(pool.submit(api.put_pack, body))
+            pending.append(pool.submit(_put, api, group))
             sent_objects += len(group)
-            size = sum(len(data) for _, data in group)
+            size = sum(len(data) for _, data, _ in group)
             sent_bytes += size
             if progress is not None:
                 progress(size)
@@ -86,37 +90,50 @@ def _send(api: ObjectsAPI, objects: Iterator[tuple[str, bytes]], progress: Progr
     return Sent(sent_objects, sent_bytes)
 
 
+def _put(api: ObjectsAPI, group: list[_Outgoing]) -> int:
+    """Check what was read again (on a sending thread: blake3 releases the GIL), then store the group."""
+    for name, data, path in group:
+        if path is not None and blake3(data).hexdigest() != name:
+            raise InvalidInput(f"{path} changed while it was being added; add the folder again")
+    return api.put_objects([(name, data) for name, data, _ in group], checked=True)
+
+
 def _objects(
-    api: ObjectsAPI, tree: LocalTree, absent: set[str], naming: list[tuple[str, bytes]]
-) -> Iterator[tuple[str, bytes]]:
+    api: ObjectsAPI, tree: LocalTree, absent: set[str], naming: list[_Outgoing]
+) -> Iterator[_Outgoing]:
     """The missing files and chunks; the index of each chunked file goes into ``naming``, to be sent
-    after them."""
+    after them. A small file hashed by this scan is sent as the bytes hashed (``tree.held``). Which chunks
+    the store lacks is asked once for every chunked file, before anything is sent."""
     done: set[str] = set()
+    chunked: dict[str, HashedFile] = {}
     for file in tree.files:
-        name, chunked = tree.digests[file.path]
+        name, is_chunked = tree.digests[file.path]
+        if is_chunked and name in absent and name not in chunked:
+            hashed = tree.hashed.get(file.path) or hash_file(file.absolute)
+            if hashed.digest != name:
+                raise InvalidInput(f"{file.path} changed while it was being added; add the folder again")
+            chunked[name] = hashed
+    wanted = missing(api, [chunk.digest for hashed in chunked.values() for chunk in hashed.chunks])
+    for file in tree.files:
+        name, is_chunked = tree.digests[file.path]
+        data = tree.held.pop(file.path, None)
         if name not in absent or name in done:
             continue
         done.add(name)
-        if not chunked:
+        if not is_chunked:
+            if data is not None:
+                yield name, data, None
+                continue
             with open(file.absolute, "rb") as handle:
-                data = handle.read()
-            _check_unchanged(file.path, name, blake3(data).hexdigest())
-            yield name, data
+                yield name, handle.read(), file.path
             continue
-        hashed = tree.hashed.get(file.path) or hash_file(file.absolute)
-        _check_unchanged(file.path, name, hashed.digest)
-        wanted = missing(api, [chunk.digest for chunk in hashed.chunks])
+        hashed = chunked[name]
         with mapped(file.absolute) as view:
             for chunk in hashed.chunks:
                 if chunk.digest in wanted and chunk.digest not in done:
                     done.add(chunk.digest)
-                    yield chunk.digest, bytes(view[chunk.offset : chunk.offset + chunk.size])
-        naming.append((name, hashed.index))
-
-
-def _check_unchanged(path: str, expected: str, found: str) -> None:
-    if found != expected:
-        raise InvalidInput(f"{path} changed while it was being added; add the folder again")
+                    yield chunk.digest, bytes(view[chunk.offset : chunk.offset + chunk.size]), file.path
+        naming.append((name, hashed.index, None))
 
 
 def download(api: ObjectsAPI, manifest: Manifest, target: Path, *, progress: Progress | None = None) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -82,6 +82,20 @@ class BlobStore:
         import io
 
         self.put_stream(io.BytesIO(data), key)
+
+    def put_new(self, folder: str, files: Iterable[tuple[str, bytes]]) -> int:
+        """Store each (name, bytes) under ``folder`` unless that key exists already; returns how many
+        were new. A name may hold one ``/``. On local disk each folder is opened once for all of them."""
+        if self.tree is not None:
+            with _translated(f"store objects in {folder!r}"):
+                return self.tree.write_new(folder, files)
+        new = 0
+        for name, data in files:
+            key = f"{folder}/{name}"
+            if not self.exists(key):
+                self.put_bytes(data, key)
+                new += 1
+        return new
 
     @contextlib.contextmanager
     def open(self, key: str) -> Iterator[IO[bytes]]:

@@ -15,7 +15,7 @@ import logging
 import os
 import secrets
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
 from tether.errors import ConfigError, Conflict, InvalidInput, NotFound, UnsafeLink
@@ -120,6 +120,37 @@ class LocalTree:
                 os.unlink(temporary, dir_fd=folder)
             os.close(folder)
 
+    def write_new(self, folder: str, files: Iterable[tuple[str, bytes]]) -> int:
+        """Store each (name, bytes) below ``folder`` as ``write`` would, but leave a name already there as
+        it is. A name may hold one ``/`` (``ab/cdef``: a subfolder, made when missing). Each folder is
+        opened once for all the files in it, which matters for content-addressed objects written
+        thousands at a time. Returns how many were new."""
+        top = self._folder(folder.split("/"), folder, create=True)
+        opened: dict[str, int] = {}
+        new = 0
+        try:
+            for name, data in files:
+                key = f"{folder}/{name}"
+                sub, _, base = name.rpartition("/")
+                if not sub:
+                    where = top
+                elif (where := opened.get(sub, -1)) < 0:
+                    where = opened[sub] = _folder_at(top, sub, f"{folder}/{sub}", key, True)
+                try:
+                    mode = os.stat(base, dir_fd=where, follow_symlinks=False).st_mode
+                except FileNotFoundError:
+                    _write_at(where, base, data)
+                    new += 1
+                    continue
+                if stat.S_ISLNK(mode):
+                    raise _refused(key, "is a symbolic link")
+                if not stat.S_ISREG(mode):
+                    raise Conflict(f"cannot store {key!r}: something that is not a file has that name")
+        finally:
+            for fd in (top, *opened.values()):
+                os.close(fd)
+        return new
+
     def remove(self, key: str) -> None:
         """Remove a file, or a folder and everything in it; links are removed, never followed."""
         if not key:
@@ -167,6 +198,24 @@ class LocalTree:
             os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
         except IsADirectoryError:
             raise Conflict(f"cannot store {key!r}: a folder of that name exists") from None
+
+
+def _write_at(folder: int, name: str, data: bytes) -> None:
+    """``data`` under a temporary name in ``folder``, then renamed to ``name``."""
+    temporary = f"{TEMP_PREFIX}{secrets.token_hex(8)}"
+    fd = os.open(temporary, _CREATE, 0o666, dir_fd=folder)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+        os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary, dir_fd=folder)
+        raise
 
 
 def _folder_at(parent: int, name: str, path: str, key: str, create: bool) -> int:

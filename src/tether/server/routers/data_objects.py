@@ -1,6 +1,6 @@
 """Data objects over HTTP: packs in (``PUT /data/objects``) and out (``POST /data/objects/fetch``).
 
-Their bodies are packs of bytes (``tether.data.packs``), not JSON, so these two are written by hand, as the
+Their bodies are packs of bytes (``tether.data.schemas``), not JSON, so these two are written by hand, as the
 remote client's side of them is (``client/remote.py``). A pack is read whole (packs are a few MiB, under the
 server's body limit) and every object in it is checked against its digest before any is stored.
 """
