@@ -80,6 +80,25 @@ def test_a_pushed_dataset_pulls_whole_into_another_store(
     assert other.get(name).id == third.commit_id
 
 
+def test_a_pull_moves_only_the_commits_the_store_has_not_recorded(
+    source: DataClient, other: DataClient, tmp_path: Path
+) -> None:
+    url = str(tmp_path / "remote")
+    name = unique("partial")
+    folder = tree(tmp_path / "data")
+    first = source.add(folder, name, message="one").commit
+    source.tag(name, "v1")
+    for step in range(3):
+        (folder / "a.txt").write_text(f"step {step}\n")
+        source.add(folder, name, message=f"step {step}")
+    source.push(name, url)
+    assert other.pull(f"{name}@v1", url).commits == 1
+    assert other.api.known_commits(name, [first.commit_id]) == [first.commit_id]
+    rest = other.pull(name, url)
+    assert rest.commits == 3, "the commit pulled before is not received again"
+    assert [c.commit_id for c in other.log(name)] == [c.commit_id for c in source.log(name)]
+
+
 def test_an_interrupted_push_resumes_where_it_stopped(
     source: DataClient, other: DataClient, remote: tuple[str, dict[str, Any]], tmp_path: Path
 ) -> None:

@@ -303,6 +303,23 @@ def test_put_objects_stores_each_once_and_checks_what_it_is_not_vouched_for(data
             api.put_objects([(wrong, b"not those bytes")], checked=True)
 
 
+def test_known_commits_says_which_of_many_a_store_has_recorded(data: DataClient, tmp_path: Path) -> None:
+    name = unique("known")
+    api = data.api
+    stranger = digest(b"a commit made elsewhere")
+    assert api.known_commits(name, [stranger]) == [], "a dataset not here yet knows no commit"
+    first = data.add(make_tree(tmp_path / "tree"), name).commit
+    (tmp_path / "tree" / "new.txt").write_text("more")
+    second = data.add(tmp_path / "tree", name).commit
+    asked = [stranger, second.commit_id, first.commit_id, second.commit_id]
+    assert api.known_commits(name, asked) == [second.commit_id, first.commit_id]
+    assert api.known_commits(unique("other"), [first.commit_id]) == [], "commits belong to their dataset"
+    with pytest.raises(InvalidInput):
+        api.known_commits(name, [stranger] * 1001)
+    with pytest.raises(InvalidInput):
+        api.known_commits("no spaces allowed", [stranger])
+
+
 def test_a_run_records_the_dataset_version_it_read(
     client: tt.Client, data: DataClient, tmp_path: Path
 ) -> None:
@@ -374,3 +391,26 @@ def test_a_diff_says_how_the_rows_and_columns_of_tables_changed(data: DataClient
     assert (small.old_table.rows, small.new_table.rows) == (2, 3)
     assert small.new_table.columns == {"a": "int64"}
     assert changes["broken.csv"].old_table is None  # not a table after all: only sizes
+
+
+def test_a_diff_summarises_a_bounded_number_of_tables_modified_ones_first(
+    data: DataClient, tmp_path: Path
+) -> None:
+    from tether.data.tables import MAX_SUMMARIES
+
+    name = unique("many-tables")
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    (folder / "changed.csv").write_text("a\n1\n")
+    data.add(folder, name)
+    (folder / "changed.csv").write_text("a\n1\n2\n")
+    for index in range(MAX_SUMMARIES + 5):
+        (folder / f"new-{index:03d}.csv").write_text(f"x,y\n{index},1\n")
+    data.add(folder, name)
+    diff = data.diff(f"{name}@main~1", name)
+    assert len(diff.added) == MAX_SUMMARIES + 5
+    modified = diff.modified[0]
+    assert modified.old_table is not None and modified.new_table is not None, "modified files come first"
+    summarised = [change for change in diff.added if change.new_table is not None]
+    assert len(summarised) == MAX_SUMMARIES - 2, "the modified file's two sides count against the limit"
+    assert diff.tables_skipped == 7

@@ -226,6 +226,11 @@ def diff(old: Spec, new: Spec, as_json: Json = False) -> None:
         return
     output.done(f"{old} ({found.old[:12]}) -> {new} ({found.new[:12]}), {found.unchanged} unchanged:")
     _print_changes(found.added, found.removed, found.modified)
+    if found.tables_skipped:
+        output.note(
+            f"{found.tables_skipped} more table file(s) changed; their rows and columns are not summarised "
+            "(a diff summarises a limited number of tables, modified files first: see docs/data.md)"
+        )
 
 
 @app.command(

@@ -51,6 +51,13 @@ def commits_with_prefix(conn: Connection, dataset_id: int, prefix: str, limit: i
     return list(conn.execute(query))
 
 
+def recorded_commits(conn: Connection, dataset_id: int, commit_ids: Sequence[str]) -> set[str]:
+    query = select(data_commits.c.commit_id).where(
+        data_commits.c.dataset_id == dataset_id, data_commits.c.commit_id.in_(commit_ids)
+    )
+    return {str(row[0]) for row in conn.execute(query)}
+
+
 def insert_commit(conn: Connection, row: Mapping[str, object]) -> None:
     conn.execute(insert(data_commits).values(**row))
 

@@ -27,7 +27,7 @@ from blake3 import blake3
 from tether.data.chunks import decode_index
 from tether.data.manifest import decode_manifest
 from tether.data.packs import PACK_BYTES, PACK_OBJECTS
-from tether.data.schemas import Commit, DataRef, Dataset, RefKind, decode_pack, encode_pack
+from tether.data.schemas import MAX_LOG, Commit, DataRef, Dataset, RefKind, decode_pack, encode_pack
 from tether.data.transfer import ObjectsAPI, missing
 from tether.errors import Conflict, InvalidData, NotFound
 from tether.storage.blobs import BlobStore
@@ -48,6 +48,8 @@ class DataAPI(ObjectsAPI, Protocol):
     def log(self, name: str, rev: str = ..., limit: int = ...) -> list[Commit]: ...
 
     def receive_commits(self, name: str, commits: list[str]) -> list[Commit]: ...
+
+    def known_commits(self, name: str, commits: list[str]) -> list[str]: ...
 
     def set_ref(
         self, name: str, ref: str, kind: RefKind, target: str, expected: str | None = None
@@ -323,35 +325,39 @@ def _history(api: DataAPI, name: str, heads: Iterable[str]) -> list[Commit]:
 
 
 def _remote_history(remote: Remote, heads: Iterable[str]) -> list[dict[str, Any]]:
-    """The commit records the heads descend from (all parents), parents before their children."""
+    """The commit records the heads descend from (all parents), parents before their children. The walk
+    reads one generation of commits per call (the remote opens each pack it touches once per call)."""
     seen: dict[str, dict[str, Any]] = {}
-    pending = list(heads)
-    while pending:
-        head = pending.pop()
-        if head in seen:
-            continue
-        record = json.loads(remote.read([head])[head])
-        record["id"] = head
-        seen[head] = record
-        pending.extend(record["parents"])
+    wave = list(dict.fromkeys(heads))
+    while wave:
+        for commit, body in remote.read(wave).items():
+            record = json.loads(body)
+            record["id"] = commit
+            seen[commit] = record
+        wave = list(dict.fromkeys(p for c in wave for p in seen[c]["parents"] if p not in seen))
     ordered: list[dict[str, Any]] = []
     placed: set[str] = set()
-    while len(ordered) < len(seen):
-        for commit, record in seen.items():
-            if commit not in placed and all(p in placed or p not in seen for p in record["parents"]):
-                ordered.append(record)
+    for start in seen:  # depth first, each commit placed after all of its parents
+        stack = [(start, False)]
+        while stack:
+            commit, parents_done = stack.pop()
+            if commit in placed:
+                continue
+            if parents_done:
                 placed.add(commit)
+                ordered.append(seen[commit])
+                continue
+            stack.append((commit, True))
+            stack.extend((p, False) for p in seen[commit]["parents"] if p in seen and p not in placed)
     return ordered
 
 
-def _local_commits(api: DataAPI, name: str, history: Iterable[dict[str, Any]]) -> set[str]:
-    found = set()
-    for record in history:
-        try:
-            api.resolve(f"{name}@{record['id']}")
-        except NotFound:
-            continue
-        found.add(record["id"])
+def _local_commits(api: DataAPI, name: str, history: Sequence[dict[str, Any]]) -> set[str]:
+    """Which of the commits the store has recorded already, asked a thousand at a time."""
+    ids = [record["id"] for record in history]
+    found: set[str] = set()
+    for start in range(0, len(ids), MAX_LOG):
+        found.update(api.known_commits(name, ids[start : start + MAX_LOG]))
     return found
 
 

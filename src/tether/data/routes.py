@@ -11,6 +11,7 @@ from __future__ import annotations
 from tether.data.schemas import (
     Commit,
     CommitCreate,
+    CommitsQuery,
     CommitsReceive,
     DataRef,
     Dataset,
@@ -20,6 +21,7 @@ from tether.data.schemas import (
     GcReport,
     GcRequest,
     InputLog,
+    Known,
     LogQuery,
     Missing,
     MissingQuery,
@@ -51,6 +53,15 @@ DOMAIN = Domain(
             ),
             Endpoint(
                 "POST", f"{DATASET}/received", "receive_commits", SIGNED_IN, list[Commit], body=CommitsReceive
+            ),
+            Endpoint(
+                "POST",
+                f"{DATASET}/known",
+                "known_commits",
+                SIGNED_IN,
+                Known,
+                body=CommitsQuery,
+                envelope="known",
             ),
             Endpoint("GET", f"{DATASET}/log", "log", SIGNED_IN, list[Commit], query=LogQuery),
             Endpoint("PUT", REF, "set_ref", SIGNED_IN, DataRef, body=RefSet),

@@ -158,6 +158,8 @@ class Diff(ReadModel):
     removed: list[FileChange]
     modified: list[FileChange]
     unchanged: int
+    tables_skipped: int = 0
+    """Table files left without a row and column summary because the diff had summarised its limit."""
 
 
 class MissingQuery(WriteModel):
@@ -196,6 +198,14 @@ class PackStored(ReadModel):
 class CommitsReceive(WriteModel):
     commits: Annotated[list[Digest], Field(min_length=1, max_length=MAX_LOG)]
     """Commit ids whose commit objects (and everything they reach) are stored, parents before children."""
+
+
+class CommitsQuery(WriteModel):
+    commits: Annotated[list[Digest], Field(max_length=MAX_LOG)]
+
+
+class Known(ReadModel):
+    known: list[str]
 
 
 def split_spec(text: str) -> tuple[str, str | None]:

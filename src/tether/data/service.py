@@ -43,7 +43,7 @@ from tether.data.schemas import (
     decode_pack,
     encode_pack,
 )
-from tether.data.tables import summarize
+from tether.data.tables import Summaries
 from tether.errors import Conflict, InvalidData, InvalidInput, NotFound, TooLarge
 from tether.lineage.service import LineageService
 from tether.refs import DataVersionRef, RunRef, check_branch_or_tag, check_name
@@ -242,6 +242,17 @@ class DataService:
                 received.insert_received(conn, dataset_id, name, commit, record, trees[record["manifest"]])
             return [_commit_of(revisions.resolve(conn, revisions.Spec(name, c, 0)), name) for c in commits]
 
+    def known_commits(self, name: str, commits: Sequence[str]) -> list[str]:
+        """Which of ``commits`` this store has recorded for dataset ``name``, in the order given (none when
+        the dataset is not here yet): a pull asks once per thousand commits instead of once per commit."""
+        check_name("the dataset name", name)
+        if len(commits) > MAX_LOG:
+            raise InvalidInput(f"ask about at most {MAX_LOG} commits per call, not {len(commits)}")
+        with self.db.read() as conn:
+            dataset = queries.dataset_row(conn, name)
+            found = queries.recorded_commits(conn, dataset.dataset_id, commits) if dataset else set()
+        return [commit for commit in dict.fromkeys(commits) if commit in found]
+
     def _commit_record(self, name: str, commit: str) -> dict[str, Any]:
         try:
             record = json.loads(self.objects.get(check_digest(commit)))
@@ -280,28 +291,29 @@ class DataService:
 
     def diff(self, old: str, new: str) -> Diff:
         """What changed from the tree ``old`` names to the one ``new`` names; table files (CSV, TSV,
-        Parquet) also say how their rows and columns changed."""
+        Parquet) also say how their rows and columns changed, modified ones first, within the budget of
+        ``tables.Summaries``."""
         before, after = self.resolve(old), self.resolve(new)
         old_tree, new_tree = self._manifest(before.manifest), self._manifest(after.manifest)
         was = {entry.path: entry for entry in old_tree.entries}
         now = {entry.path: entry for entry in new_tree.entries}
         found = compare(old_tree, new_tree)
+        tables = Summaries(self.objects.get)
+
+        def change(path: str, old: Entry | None, new: Entry | None) -> FileChange:
+            return FileChange.between(path, old, new, old_table=tables.of(old), new_table=tables.of(new))
+
+        modified = [change(p, was[p], now[p]) for p in found.modified]
+        added = [change(p, None, now[p]) for p in found.added]
+        removed = [change(p, was[p], None) for p in found.removed]
         return Diff(
             old=before.commit_id,
             new=after.commit_id,
-            added=[self._change(p, None, now[p]) for p in found.added],
-            removed=[self._change(p, was[p], None) for p in found.removed],
-            modified=[self._change(p, was[p], now[p]) for p in found.modified],
+            added=added,
+            removed=removed,
+            modified=modified,
             unchanged=found.unchanged,
-        )
-
-    def _change(self, path: str, old: Entry | None, new: Entry | None) -> FileChange:
-        return FileChange.between(
-            path,
-            old,
-            new,
-            old_table=None if old is None else summarize(old, self.objects.get),
-            new_table=None if new is None else summarize(new, self.objects.get),
+            tables_skipped=tables.skipped,
         )
 
     def _manifest(self, manifest: str) -> Manifest:

@@ -3,7 +3,9 @@
 A stored file is read through ``StoredFile``, a seekable reader over its objects that fetches a chunk only
 when a read reaches it, so a Parquet file's row count and schema cost its footer (a chunk or two), not the
 whole file. A CSV file is streamed once, block by block, by pyarrow's reader (quoted newlines count right),
-and only up to ``MAX_CSV_BYTES``: a larger one gets no summary rather than a slow diff.
+and only up to ``MAX_CSV_BYTES``: a larger one gets no summary rather than a slow diff. One diff summarises
+at most ``MAX_SUMMARIES`` table files and ``MAX_DIFF_CSV_BYTES`` of CSV in all (``Summaries``), modified
+files first, so a version that adds ten thousand CSV files still diffs in moments.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from tether.data.manifest import Entry
 from tether.data.schemas import TableSummary
 
 MAX_CSV_BYTES = 256 * 1024 * 1024
+MAX_SUMMARIES = 100
+MAX_DIFF_CSV_BYTES = 1024 * 1024 * 1024
 TABLE_SUFFIXES = (".csv", ".tsv", ".parquet")
 
 
@@ -69,11 +73,39 @@ class StoredFile(io.RawIOBase):
         return self._cached[1]
 
 
+class Summaries:
+    """The table summaries of one diff, within its budget; ``skipped`` counts the table files left out."""
+
+    def __init__(self, get: Callable[[str], bytes]) -> None:
+        self._get = get
+        self._files = 0
+        self._csv_bytes = 0
+        self.skipped = 0
+
+    def of(self, entry: Entry | None) -> TableSummary | None:
+        suffix = _suffix(entry) if entry is not None else ""
+        if entry is None or not suffix:
+            return None
+        csv = suffix != ".parquet" and entry.size <= MAX_CSV_BYTES
+        if self._files >= MAX_SUMMARIES or (csv and self._csv_bytes + entry.size > MAX_DIFF_CSV_BYTES):
+            self.skipped += 1
+            return None
+        self._files += 1
+        self._csv_bytes += entry.size if csv else 0
+        return summarize(entry, self._get)
+
+
+def _suffix(entry: Entry) -> str:
+    """The entry's table suffix (``.csv``, ``.tsv``, ``.parquet``), or "" when it is no table file."""
+    suffix = "." + entry.path.rsplit(".", 1)[-1].lower() if "." in entry.path else ""
+    return suffix if suffix in TABLE_SUFFIXES and not entry.is_dir else ""
+
+
 def summarize(entry: Entry, get: Callable[[str], bytes]) -> TableSummary | None:
     """Rows and column types of a CSV, TSV or Parquet file; None for another file, or one that does not
     parse as its suffix says (a diff reports the bytes then, not an error)."""
-    suffix = "." + entry.path.rsplit(".", 1)[-1].lower() if "." in entry.path else ""
-    if suffix not in TABLE_SUFFIXES or entry.is_dir:
+    suffix = _suffix(entry)
+    if not suffix:
         return None
     import pyarrow as pa
 

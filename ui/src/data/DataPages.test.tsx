@@ -37,6 +37,7 @@ const NOT_FOUND = (message: string): Answer => [404, { error: { code: 'NOT_FOUND
 
 /** What the server holds for these tests; a test changes it before it renders. */
 let datasets: Dataset[] = []
+let tablesSkipped = 0
 
 function answer(url: URL): Answer {
   const query = url.searchParams
@@ -52,7 +53,7 @@ function answer(url: URL): Answer {
     case '/api/v1/data/files':
       return [200, files]
     case '/api/v1/data/diff':
-      return [200, diff]
+      return [200, { ...diff, tables_skipped: tablesSkipped }]
     case '/api/v1/lineage': {
       const root = { ref: first.ref, kind: 'data-version', depth: 0 }
       const used = [
@@ -103,6 +104,7 @@ function rowOf(element: HTMLElement) {
 
 beforeEach(() => {
   datasets = [dataset]
+  tablesSkipped = 0
   fetched.length = 0
 })
 
@@ -193,6 +195,12 @@ describe('a diff', () => {
     expect(modified.getByText('1.0 KB')).toBeInTheDocument()
     expect(modified.getByText('+1.0 KB')).toBeInTheDocument()
     expect(screen.getByRole('link', { name: 'aaaaaaaaaaaa' })).toHaveAttribute('href', `/data/churn/${first.commit_id}`)
+  })
+
+  it('says how many table files were left without a summary', async () => {
+    tablesSkipped = 3
+    renderAt(`/data/churn/diff?old=v1&new=main`)
+    expect(await screen.findByText(/3 more table files changed without a summary/)).toBeInTheDocument()
   })
 
   it('asks for two versions when the link names fewer', async () => {

@@ -57,6 +57,12 @@ function DiffView({ name, diff }: { name: string; diff: Diff }) {
         {formatCount(added.length)} added, {formatCount(removed.length)} removed, {formatCount(modified.length)} modified,{' '}
         {plural(unchanged, 'file')} unchanged.
       </p>
+      {diff.tables_skipped ? (
+        <p className="faint">
+          Rows and columns are shown for the first tables only: {plural(diff.tables_skipped, 'more table file')} changed
+          without a summary.
+        </p>
+      ) : null}
       <Changes title="Added" changes={added} empty="No file was added." />
       <Changes title="Removed" changes={removed} empty="No file was removed." />
       <Changes title="Modified" changes={modified} empty="No file was modified." />
