@@ -303,6 +303,43 @@ def test_put_objects_stores_each_once_and_checks_what_it_is_not_vouched_for(data
             api.put_objects([(wrong, b"not those bytes")], checked=True)
 
 
+def test_a_versions_files_come_a_page_at_a_time_filtered_by_path(data: DataClient, tmp_path: Path) -> None:
+    name = unique("paged")
+    folder = tmp_path / "many"
+    (folder / "Logs").mkdir(parents=True)
+    for index in range(25):
+        (folder / f"part-{index:02d}.csv").write_text(str(index))
+    (folder / "Logs" / "run.LOG").write_text("x")
+    data.add(folder, name)
+    api = data.api
+    seen: list[str] = []
+    token = None
+    while True:
+        page = api.list_files(name, max_results=10, page_token=token)
+        assert len(page.items) <= 10
+        seen += [item.path for item in page.items]
+        token = page.next_page_token
+        if token is None:
+            break
+    assert seen == sorted(seen) and len(seen) == 26
+    assert [f.path for f in api.list_files(name, match="logs/").items] == ["Logs/run.LOG"], "any case"
+    assert [f.path for f in api.list_files(name, match="part-2", max_results=3).items] == [
+        "part-20.csv",
+        "part-21.csv",
+        "part-22.csv",
+    ]
+    first = api.list_files(name, max_results=10)
+    with pytest.raises(InvalidInput, match="different query"):
+        api.list_files(name, match="part", page_token=first.next_page_token)
+    (folder / "new.txt").write_text("moves the branch")
+    data.add(folder, name)
+    with pytest.raises(InvalidInput, match="different query"):
+        api.list_files(name, max_results=10, page_token=first.next_page_token)  # main moved: another tree
+    with pytest.raises(InvalidInput):
+        api.list_files(name, max_results=0)
+    assert len(data.get(f"{name}@main~1").files) == 26, "a version's files are all of them"
+
+
 def test_known_commits_says_which_of_many_a_store_has_recorded(data: DataClient, tmp_path: Path) -> None:
     name = unique("known")
     api = data.api

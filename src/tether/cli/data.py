@@ -12,7 +12,7 @@ from tether.cli.session import connected
 
 if TYPE_CHECKING:
     from tether.client.backend import Backend
-    from tether.data.schemas import Commit, FileChange
+    from tether.data.schemas import Commit, DatasetFile, FileChange
     from tether.sdk.data import DataClient
 
 app = typer.Typer(
@@ -189,7 +189,7 @@ def show(spec: Spec, as_json: Json = False) -> None:
     """Show one dataset version: its commit and its files."""
     with connected() as backend:
         commit = backend.data.resolve(spec)
-        files = backend.data.list_files(commit.ref)
+        files = _all_files(backend, commit.ref)
     if as_json:
         output.print_json({**_commit_json(commit), "entries": [f.model_dump() for f in files]})
         return
@@ -395,6 +395,18 @@ def gc(
         f"{verb} {report.deleted} objects ({output.size(report.deleted_bytes)}); kept {report.reachable} "
         f"reachable and {report.kept_recent} recent"
     )
+
+
+def _all_files(backend: Backend, ref: str) -> list[DatasetFile]:
+    """Every entry of a version, page by page (a tree of 100,000 files is ten requests)."""
+    files: list[DatasetFile] = []
+    token: str | None = None
+    while True:
+        page = backend.data.list_files(ref, max_results=10_000, page_token=token)
+        files += page.items
+        token = page.next_page_token
+        if token is None:
+            return files
 
 
 def _client(backend: Backend) -> DataClient:

@@ -18,6 +18,7 @@ from tether.data.schemas import (
     DatasetFile,
     Diff,
     DiffQuery,
+    FilesQuery,
     GcReport,
     GcRequest,
     InputLog,
@@ -29,6 +30,7 @@ from tether.data.schemas import (
     SpecQuery,
 )
 from tether.endpoints import ADMIN, SIGNED_IN, Domain, Endpoint, in_path, on, tagged
+from tether.schemas import Page
 
 DATASET = "/datasets/{name}"
 REF = f"{DATASET}/refs/{{ref}}"
@@ -67,7 +69,7 @@ DOMAIN = Domain(
             Endpoint("PUT", REF, "set_ref", SIGNED_IN, DataRef, body=RefSet),
             Endpoint("DELETE", REF, "delete_ref", SIGNED_IN),
             Endpoint("GET", "/data/resolve", "resolve", SIGNED_IN, Commit, query=SpecQuery),
-            Endpoint("GET", "/data/files", "list_files", SIGNED_IN, list[DatasetFile], query=SpecQuery),
+            Endpoint("GET", "/data/files", "list_files", SIGNED_IN, Page[DatasetFile], query=FilesQuery),
             Endpoint("GET", "/data/diff", "diff", SIGNED_IN, Diff, query=DiffQuery),
             Endpoint(
                 "POST",

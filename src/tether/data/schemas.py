@@ -29,6 +29,8 @@ MIN_PREFIX = 7
 MAX_MISSING = 10_000
 """Digests asked about in one ``missing_objects`` call (the client sends more in several)."""
 MAX_LOG = 1000
+MAX_FILES_PAGE = 10_000
+"""Entries in one page of a version's file listing."""
 RefKind = Literal["branch", "tag"]
 PACK_HEADER = b"tether-pack 1\n"
 MAX_PACK = 30 * 1024 * 1024
@@ -101,6 +103,14 @@ class LogQuery(QueryModel):
 
 class SpecQuery(QueryModel):
     spec: Spec
+
+
+class FilesQuery(QueryModel):
+    spec: Spec
+    match: Annotated[str, Field(max_length=300)] = ""
+    """Only entries whose path holds this text, in any case ("" lists every entry)."""
+    max_results: Annotated[int, Field(ge=1, le=MAX_FILES_PAGE)] = 1000
+    page_token: str | None = None
 
 
 class DiffQuery(QueryModel):

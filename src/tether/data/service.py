@@ -16,7 +16,9 @@ Contracts:
 from __future__ import annotations
 
 import json
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +31,7 @@ from tether.data.manifest import Entry, Manifest, compare, decode_manifest
 from tether.data.objects import ObjectStore, check_digest
 from tether.data.schemas import (
     DEFAULT_BRANCH,
+    MAX_FILES_PAGE,
     MAX_LOG,
     MAX_MISSING,
     MAX_PACK,
@@ -46,12 +49,17 @@ from tether.data.schemas import (
 from tether.data.tables import Summaries
 from tether.errors import Conflict, InvalidData, InvalidInput, NotFound, TooLarge
 from tether.lineage.service import LineageService
+from tether.paging import decode_token, encode_token, query_fingerprint
 from tether.refs import DataVersionRef, RunRef, check_branch_or_tag, check_name
+from tether.schemas import Page
 from tether.storage.blobs import BlobStore
 from tether.storage.db import Database
 
 if TYPE_CHECKING:
     from tether.tracking.service import TrackingService
+
+
+_MANIFESTS_KEPT = 8
 
 
 def now_ms() -> int:
@@ -73,6 +81,8 @@ class DataService:
         self.objects = ObjectStore(blobs)
         self._tracking = tracking
         self.lineage = lineage
+        self._manifests: OrderedDict[str, Manifest] = OrderedDict()
+        self._manifests_lock = threading.Lock()
         self.clock = clock
 
     # --- objects ----------------------------------------------------------------------------------------
@@ -281,13 +291,29 @@ class DataService:
                 row = queries.commit_row(conn, parents[0]) if parents else None
         return out
 
-    def list_files(self, spec: str) -> list[DatasetFile]:
-        """Every entry of the tree a spec names, sorted by path."""
-        tree = self._manifest(self.resolve(spec).manifest)
-        return [
-            DatasetFile(path=e.path, kind=e.kind, digest=e.digest, size=e.size, mode=e.mode)
-            for e in tree.entries
-        ]
+    def list_files(
+        self, spec: str, match: str = "", max_results: int = 1000, page_token: str | None = None
+    ) -> Page[DatasetFile]:
+        """The entries of the tree a spec names, sorted by path, a page at a time; ``match`` keeps those
+        whose path holds it, in any case. A token is bound to the commit the spec named, so a branch that
+        moves between pages is reported instead of mixing two trees."""
+        if not 1 <= max_results <= MAX_FILES_PAGE:
+            raise InvalidInput(f"max_results must be 1 to {MAX_FILES_PAGE}, not {max_results}")
+        commit = self.resolve(spec)
+        fingerprint = query_fingerprint("data-files", commit.commit_id, match)
+        offset = decode_token(page_token, fingerprint)
+        entries = self._manifest(commit.manifest).entries
+        if match:
+            needle = match.casefold()
+            entries = tuple(e for e in entries if needle in e.path.casefold())
+        page = entries[offset : offset + max_results]
+        more = offset + max_results < len(entries)
+        return Page(
+            items=[
+                DatasetFile(path=e.path, kind=e.kind, digest=e.digest, size=e.size, mode=e.mode) for e in page
+            ],
+            next_page_token=encode_token(offset + max_results, fingerprint) if more else None,
+        )
 
     def diff(self, old: str, new: str) -> Diff:
         """What changed from the tree ``old`` names to the one ``new`` names; table files (CSV, TSV,
@@ -317,7 +343,19 @@ class DataService:
         )
 
     def _manifest(self, manifest: str) -> Manifest:
-        return decode_manifest(self.objects.get(manifest))
+        """A stored manifest, decoded; the last few are kept (immutable), so paging through a tree of
+        100,000 files does not decode it again for every page."""
+        with self._manifests_lock:
+            found = self._manifests.get(manifest)
+            if found is not None:
+                self._manifests.move_to_end(manifest)
+                return found
+        found = decode_manifest(self.objects.get(manifest))
+        with self._manifests_lock:
+            self._manifests[manifest] = found
+            while len(self._manifests) > _MANIFESTS_KEPT:
+                self._manifests.popitem(last=False)
+        return found
 
     # --- datasets, branches and tags ----------------------------------------------------------------------
 

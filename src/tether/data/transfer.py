@@ -20,7 +20,7 @@ from typing import Protocol
 from blake3 import blake3
 
 from tether.data.chunks import HashedFile, decode_index, hash_file, mapped
-from tether.data.manifest import Entry, Manifest
+from tether.data.manifest import Entry, Manifest, decode_manifest
 from tether.data.packs import PACK_BYTES, PACK_OBJECTS, grouped
 from tether.data.schemas import MAX_MISSING, decode_pack
 from tether.data.tree import LocalTree
@@ -134,6 +134,12 @@ def _objects(
                     done.add(chunk.digest)
                     yield chunk.digest, bytes(view[chunk.offset : chunk.offset + chunk.size]), file.path
         naming.append((name, hashed.index, None))
+
+
+def stored_manifest(api: ObjectsAPI, digest: str) -> Manifest:
+    """The manifest object ``digest``, fetched as it is stored and decoded, every entry checked (cheaper
+    than a file listing of the same tree, and whole in one request)."""
+    return decode_manifest(_fetched(dict(decode_pack(api.fetch_pack([digest]))), digest))
 
 
 def download(api: ObjectsAPI, manifest: Manifest, target: Path, *, progress: Progress | None = None) -> int:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from tether.config import default_cache_dir
 from tether.data import remotes, transfer
-from tether.data.manifest import Entry, Manifest, compare
+from tether.data.manifest import Manifest, compare
 from tether.data.remotes import Moved, Remote
 from tether.data.schemas import (
     DEFAULT_BRANCH,
@@ -112,7 +112,11 @@ class DataVersion:
 
     @cached_property
     def files(self) -> list[DatasetFile]:
-        return self._api.list_files(self.ref)
+        """Every entry of this version, sorted by path."""
+        return [
+            DatasetFile(path=e.path, kind=e.kind, digest=e.digest, size=e.size, mode=e.mode)
+            for e in transfer.stored_manifest(self._api, self.commit.manifest).entries
+        ]
 
     @property
     def sizes(self) -> dict[str, int]:
@@ -127,7 +131,7 @@ class DataVersion:
         final.parent.mkdir(parents=True, exist_ok=True)
         building = final.with_name(f".building-{secrets.token_hex(6)}")
         try:
-            transfer.download(self._api, _manifest_of(self.files), building)
+            transfer.download(self._api, transfer.stored_manifest(self._api, self.commit.manifest), building)
             _make_read_only(building)
             try:
                 building.rename(final)
@@ -232,7 +236,7 @@ class DataClient:
             return TreeStatus(None, [FileChange.between(e.path, None, e) for e in local.entries])
         if commit.manifest == local.digest:
             return TreeStatus(commit)
-        stored = _manifest_of(self.api.list_files(commit.ref))
+        stored = transfer.stored_manifest(self.api, commit.manifest)
         was = {entry.path: entry for entry in stored.entries}
         now = {entry.path: entry for entry in local.entries}
         found = compare(stored, local)
@@ -257,7 +261,7 @@ class DataClient:
             raise InvalidInput(f"{target} exists and is not a folder")
         if folder.is_dir() and any(folder.iterdir()) and not force:
             raise InvalidInput(f"{target} is not empty; check out into an empty folder, or pass force")
-        manifest = _manifest_of(self.api.list_files(commit.ref))
+        manifest = transfer.stored_manifest(self.api, commit.manifest)
         transfer.download(self.api, manifest, folder, progress=_phase(progress, "download", manifest.size))
         return commit
 
@@ -361,10 +365,6 @@ def _login() -> str | None:
         return getpass.getuser()
     except (KeyError, OSError):
         return None
-
-
-def _manifest_of(files: list[DatasetFile]) -> Manifest:
-    return Manifest.of(Entry(f.path, f.kind, f.digest, f.size, f.mode) for f in files)
 
 
 def _phase(progress: Progress | None, phase: str, total: int) -> Callable[[int], None] | None:

@@ -1,5 +1,5 @@
 import { QueryClientProvider } from '@tanstack/react-query'
-import { render, screen, within } from '@testing-library/react'
+import { render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { MemoryRouter, Route, Routes } from 'react-router'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
@@ -18,10 +18,12 @@ const dataset = makeDataset({
     { name: 'v1', kind: 'tag', commit_id: first.commit_id, updated_at: first.created_at },
   ],
 })
-const files: DatasetFile[] = [
+const tree: DatasetFile[] = [
   { path: 'empty', kind: 'dir', digest: '', size: 0, mode: 0o755 },
   { path: 'train.csv', kind: 'file', digest: 'd'.repeat(64), size: 2048, mode: 0o644 },
 ]
+/** The files of the version; a test makes it longer. */
+let files = tree
 const diff: Diff = {
   old: first.commit_id,
   new: second.commit_id,
@@ -50,8 +52,15 @@ function answer(url: URL): Answer {
       return [200, query.get('rev') === 'main' ? [second, first] : [first]]
     case '/api/v1/data/resolve':
       return query.get('spec') === 'churn@v1' ? [200, first] : NOT_FOUND("dataset 'churn' has no branch, tag or commit 'v9'")
-    case '/api/v1/data/files':
-      return [200, files]
+    case '/api/v1/data/files': {
+      // as the server pages: filtered by `match`, `max_results` at a time, the token an offset here
+      const match = (query.get('match') ?? '').toLowerCase()
+      const found = files.filter((file) => file.path.toLowerCase().includes(match))
+      const size = Number(query.get('max_results') ?? 1000)
+      const start = Number(query.get('page_token') ?? 0)
+      const next = start + size < found.length ? String(start + size) : null
+      return [200, { items: found.slice(start, start + size), next_page_token: next }]
+    }
     case '/api/v1/data/diff':
       return [200, { ...diff, tables_skipped: tablesSkipped }]
     case '/api/v1/lineage': {
@@ -104,6 +113,7 @@ function rowOf(element: HTMLElement) {
 
 beforeEach(() => {
   datasets = [dataset]
+  files = tree
   tablesSkipped = 0
   fetched.length = 0
 })
@@ -176,6 +186,27 @@ describe('a dataset version', () => {
     const usedBy = within(await screen.findByRole('group', { name: 'Used by' }))
     expect(await usedBy.findByRole('link', { name: 'train-churn' })).toHaveAttribute('href', `/experiments/3/runs/${run.run_id}`)
     expect(usedBy.getByRole('link', { name: 'models:/churn-model/1' })).toHaveAttribute('href', '/models/churn-model/versions/1')
+  })
+
+  it('pages a long file list from the server and filters it there', async () => {
+    files = Array.from({ length: 520 }, (_, index) => ({
+      path: `part-${String(index).padStart(4, '0')}.bin`,
+      kind: 'file' as const,
+      digest: 'e'.repeat(64),
+      size: 10,
+      mode: 0o644,
+    }))
+    renderAt('/data/churn/v1')
+    const table = await screen.findByRole('table', { name: 'Files' })
+    expect(within(table).getAllByRole('row')).toHaveLength(501)
+    expect(screen.getByText('Showing the first 500.')).toBeInTheDocument()
+    await userEvent.click(screen.getByRole('button', { name: 'Show more' }))
+    await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(521))
+    expect(screen.queryByRole('button', { name: 'Show more' })).not.toBeInTheDocument()
+    await userEvent.click(screen.getByRole('searchbox', { name: 'Filter files' }))
+    await userEvent.paste('PART-051')
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Files' })).getAllByRole('row')).toHaveLength(11))
+    expect(fetched.some((url) => url.pathname === '/api/v1/data/files' && url.searchParams.get('match') === 'PART-051')).toBe(true)
   })
 
   it('says when the dataset has no such version, with the server’s reason', async () => {

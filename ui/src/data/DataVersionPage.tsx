@@ -2,8 +2,8 @@
  * One version of a dataset (/data/:name/:rev, where rev is a commit id, a prefix, a tag, a branch or
  * `main~1`): its commit, its files, and its lineage: what made it and what used it.
  */
-import { useQuery } from '@tanstack/react-query'
-import { useState, type ReactNode } from 'react'
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
+import { useDeferredValue, useState, type ReactNode } from 'react'
 import { Link, useParams } from 'react-router'
 
 import { ApiError } from '../api/errors'
@@ -13,11 +13,11 @@ import { None, Section } from '../run/Section'
 import { Facts } from '../ui/Facts'
 import { formatCount, formatIso } from '../ui/format'
 import { ErrorState, Loading } from '../ui/State'
-import { datasetQuery, filesQuery, versionQuery } from './api'
+import { datasetQuery, filesPagesQuery, versionQuery } from './api'
 import styles from './Data.module.css'
 import { shortId, type Commit, type DatasetFile } from './format'
 import { dataVersionPath, datasetPath, diffPath } from './paths'
-import { ShowMore, useShown } from './ShowMore'
+import { MorePages } from './ShowMore'
 
 export function DataVersionPage() {
   const { name = '', rev = '' } = useParams()
@@ -82,31 +82,32 @@ function PointedBy({ commit }: { commit: Commit }) {
 }
 
 function Files({ commit }: { commit: Commit }) {
-  const files = useQuery(filesQuery(commit))
   const [filter, setFilter] = useState('')
-  const [shown, more] = useShown()
-  const needle = filter.trim().toLowerCase()
-  const matching = (files.data ?? []).filter((file) => file.path.toLowerCase().includes(needle))
+  const match = useDeferredValue(filter.trim())
+  const files = useInfiniteQuery(filesPagesQuery(commit, match))
+  const shown = files.data?.pages.flatMap((page) => page.items) ?? []
+  const complete = files.isSuccess && !files.hasNextPage
   return (
-    <Section title="Files" count={files.data?.length}>
+    <Section title="Files" count={complete && !match ? shown.length : undefined}>
+      {(match || shown.length > 0 || filter) && (
+        <input className={styles.filter} type="search" placeholder="Filter files by path" aria-label="Filter files" value={filter} onChange={(e) => setFilter(e.target.value)} />
+      )}
       {files.isError && <ErrorState error={files.error} title="Could not list the files" onRetry={() => void files.refetch()} />}
       {files.isPending && <Loading what="the files" />}
-      {files.data?.length === 0 && <None>This version holds no files.</None>}
-      {files.data && files.data.length > 0 && (
+      {files.isSuccess && shown.length === 0 && (match ? <None>No path contains “{match}”.</None> : <None>This version holds no files.</None>)}
+      {shown.length > 0 && (
         <>
-          <input className={styles.filter} type="search" placeholder="Filter files by path" aria-label="Filter files" value={filter} onChange={(e) => setFilter(e.target.value)} />
           <table className={styles.table} aria-label="Files">
             <thead>
               <tr><th>Path</th><th className={styles.number}>Size</th><th>Digest</th></tr>
             </thead>
             <tbody>
-              {matching.slice(0, shown).map((file) => (
+              {shown.map((file) => (
                 <FileRow key={file.path} file={file} />
               ))}
             </tbody>
           </table>
-          {matching.length === 0 && <None>No path contains “{filter.trim()}”.</None>}
-          <ShowMore shown={shown} total={matching.length} onMore={more} />
+          <MorePages shown={shown.length} more={files.hasNextPage} loading={files.isFetchingNextPage} onMore={() => void files.fetchNextPage()} />
         </>
       )}
     </Section>

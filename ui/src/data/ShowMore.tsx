@@ -25,3 +25,16 @@ export function ShowMore({ shown, total, onMore }: { shown: number; total: numbe
     </div>
   )
 }
+
+/** The next page of a list the server pages (its length is not known until the last page came). */
+export function MorePages({ shown, more, loading, onMore }: { shown: number; more: boolean; loading: boolean; onMore: () => void }) {
+  if (!more) return null
+  return (
+    <div className={styles.more}>
+      Showing the first {formatCount(shown)}.
+      <Button size="small" onClick={onMore} disabled={loading}>
+        {loading ? 'Loading…' : 'Show more'}
+      </Button>
+    </div>
+  )
+}

@@ -10,7 +10,7 @@ describe('dataKeys', () => {
       churn: dataKeys.detail('churn'),
       history: dataKeys.history('churn', 'main'),
       version: dataKeys.version('churn', 'v1'),
-      files: dataKeys.files('churn', 'abc'),
+      files: dataKeys.files('churn', 'abc', 'train'),
       diff: dataKeys.diff('churn', 'v1', 'main'),
       other: dataKeys.history('churn-2', 'main'),
     }

@@ -13,7 +13,7 @@ export const dataKeys = {
   detail: (name: string) => [...dataKeys.details(), name] as const,
   history: (name: string, rev: string) => [...dataKeys.detail(name), 'history', rev] as const,
   version: (name: string, rev: string) => [...dataKeys.detail(name), 'version', rev] as const,
-  files: (name: string, commitId: string) => [...dataKeys.detail(name), 'files', commitId] as const,
+  files: (name: string, commitId: string, match: string) => [...dataKeys.detail(name), 'files', commitId, match] as const,
   diff: (name: string, old: string, next: string) => [...dataKeys.detail(name), 'diff', old, next] as const,
 }
 
@@ -52,11 +52,26 @@ export function versionQuery(name: string, rev: string) {
   })
 }
 
-/** Every entry of a commit's tree, sorted by path; a commit never changes, so neither does its answer. */
-export function filesQuery(commit: Commit) {
-  return queryOptions({
-    queryKey: dataKeys.files(commit.dataset, commit.commit_id),
-    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/data/files', { params: { query: { spec: commit.ref } }, signal })),
+/** Entries per page of a version's files (the API allows up to 10,000). */
+export const FILES_PAGE = 500
+
+/**
+ * The entries of a commit's tree whose path holds `match` (any case), sorted by path, a page at a time; the
+ * server filters, so a tree of 100,000 files never crosses the network whole. A commit never changes, so
+ * neither do its pages.
+ */
+export function filesPagesQuery(commit: Commit, match: string) {
+  return infiniteQueryOptions({
+    queryKey: dataKeys.files(commit.dataset, commit.commit_id, match),
+    queryFn: ({ pageParam, signal }) =>
+      unwrap(
+        api.GET('/api/v1/data/files', {
+          params: { query: { spec: commit.ref, match, max_results: FILES_PAGE, page_token: pageParam } },
+          signal,
+        }),
+      ),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_page_token ?? undefined,
     staleTime: Infinity,
   })
 }
