@@ -167,7 +167,9 @@ class Domain:
     it; the server calls those only to check permissions. ``model_scopes`` does the same for objects
     governed by registered models: its methods return the names of the models governing one object.
     ``internal`` names the methods other domains call in process, inside their own transactions. The
-    remote client offers none of these.
+    remote client offers none of these. ``shared_refs`` lists the prefixes of typed references
+    (``data:``) whose objects belong to no experiment and are open to every signed-in user: a scope
+    naming one asks only for a signed-in caller.
     """
 
     name: str
@@ -176,6 +178,7 @@ class Domain:
     model_scopes: Mapping[ScopeKind, str] = field(default_factory=dict)
     streams: tuple[str, ...] = ()
     internal: tuple[str, ...] = ()
+    shared_refs: tuple[str, ...] = ()
 
     def calls(self) -> dict[str, tuple[Endpoint, ...]]:
         """The declared endpoints of each service method, in declaration order."""

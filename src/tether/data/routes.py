@@ -30,6 +30,7 @@ from tether.data.schemas import (
     SpecQuery,
 )
 from tether.endpoints import ADMIN, SIGNED_IN, Domain, Endpoint, in_path, on, tagged
+from tether.refs import DataVersionRef
 from tether.schemas import Page
 
 DATASET = "/datasets/{name}"
@@ -93,4 +94,5 @@ DOMAIN = Domain(
     ),
     scopes={"run": "experiment_of_run"},
     streams=("put_pack", "put_objects", "fetch_pack"),
+    shared_refs=(DataVersionRef.prefix,),
 )

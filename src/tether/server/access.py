@@ -12,8 +12,9 @@ The experiment behind an object is found by the scope resolvers of the domains (
 gathered in ``app.state.scopes`` when the app is built; the registered models behind an object governed
 by models (a deployment) by ``Domain.model_scopes``, in ``app.state.model_scopes``.
 
-A reference to a dataset version (``data:…``) names no experiment: datasets are shared by every
-signed-in user, so such a scope asks only for a signed-in caller.
+A reference a domain declares shared (``Domain.shared_refs``: a dataset version, ``data:…``) names no
+experiment: such objects are open to every signed-in user, so a scope naming one asks only for a signed-in
+caller. The prefixes are gathered in ``app.state.shared_refs``.
 
 Order of refusals: no or bad credentials 401, then a run or experiment name that does not exist 404, then
 403 (also for an experiment id the caller holds nothing on, so ids reveal nothing to a stranger).
@@ -42,7 +43,6 @@ ModelResolvers = Mapping[ScopeKind, Callable[[str], list[str]]]
 """For each kind of object governed by registered models, how to find the names of those models."""
 
 OPEN = Caller(user=None)
-DATASET_PREFIX = "data:"
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,8 +81,8 @@ class Requirement:
         shared = False
         for scope in required.scopes:
             for value in await self._values(request, scope):
-                if scope.kind == "ref" and value.startswith(DATASET_PREFIX):
-                    shared = True  # datasets are open to every signed-in user (data/routes.py)
+                if scope.kind == "ref" and value.startswith(state.shared_refs):
+                    shared = True
                     continue
                 governed = _governed_by_models(state.model_scopes, scope.kind, value)
                 if governed is not None:

@@ -88,6 +88,7 @@ def create_app(
     app.state.guard = services.guard
     app.state.scopes = scope_resolvers(services)
     app.state.model_scopes = model_scope_resolvers(services)
+    app.state.shared_refs = tuple(prefix for domain in DOMAINS for prefix in domain.shared_refs)
     app.state.auth_enabled = auth
     install_error_handlers(app)
     app.add_middleware(BodyLimit, limits=limits or RequestLimits.of(settings.quotas))
