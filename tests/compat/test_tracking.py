@@ -48,6 +48,15 @@ def test_set_experiment_creates_then_finds_and_errors_use_mlflow_codes(client: M
     with pytest.raises(MlflowException) as bad:
         client.search_experiments(filter_string="metrics.loss > 1")
     assert _code(bad) == "INVALID_PARAMETER_VALUE"
+    for letter in "ba":
+        client.create_experiment(f"{name}-{letter}")
+    ordered = client.search_experiments(filter_string=f"name LIKE '{name}-%'", order_by=["name DESC"])
+    assert [e.name for e in ordered] == [f"{name}-b", f"{name}-a"]
+    newest = mlflow.search_experiments(filter_string=f"name LIKE '{name}%'", order_by=["creation_time DESC"])
+    assert [e.creation_time for e in newest] == sorted((e.creation_time for e in newest), reverse=True)
+    with pytest.raises(MlflowException) as unsorted:
+        client.search_experiments(order_by=["metrics.loss"])
+    assert _code(unsorted) == "INVALID_PARAMETER_VALUE"
 
 
 def test_the_fluent_api_logs_a_run_that_tether_reads_back(

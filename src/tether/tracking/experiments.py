@@ -16,7 +16,14 @@ from tether.schemas import Page
 from tether.storage.db import Database
 from tether.tracking import limits, queries, rows
 from tether.tracking.schemas import Experiment, ExperimentActivity, ExperimentKeys
-from tether.tracking.search import EXPERIMENTS, experiment_conditions, format_filter, parse_filter
+from tether.tracking.search import (
+    EXPERIMENT_ORDER,
+    EXPERIMENTS,
+    experiment_conditions,
+    format_filter,
+    parse_filter,
+    parse_order_by,
+)
 from tether.types import ViewType
 
 
@@ -60,20 +67,26 @@ class Experiments:
         max_results: int = 1000,
         page_token: str | None = None,
         filter: str = "",
+        order_by: Sequence[str] = (),
         *,
         among: Sequence[str] | None = None,
     ) -> Page[Experiment]:
-        """One page of experiments by id; ``filter`` is a search filter over the name, the times and the
-        tags (``name LIKE 'churn%' AND tags.team = 'growth'``); ``among`` keeps only those ids (the ones a
-        caller may read)."""
+        """One page of experiments, by id unless ``order_by`` says otherwise (``name DESC``,
+        ``creation_time``: attributes only, ties by id); ``filter`` is a search filter over the name, the
+        times and the tags (``name LIKE 'churn%' AND tags.team = 'growth'``); ``among`` keeps only those
+        ids (the ones a caller may read)."""
         rows.check_page_size(max_results)
         clauses = parse_filter(filter, EXPERIMENTS)
         conditions = experiment_conditions(clauses)
-        fingerprint = query_fingerprint("experiments", view, among is None, format_filter(clauses))
+        order = parse_order_by(list(order_by), EXPERIMENT_ORDER)
+        fingerprint = query_fingerprint(
+            "experiments", view, among is None, format_filter(clauses), [str(key) for key in order]
+        )
         offset = decode_token(page_token, fingerprint)
         keys = None if among is None else [rows.experiment_int(e) for e in among]
+        sort = [(key.key, key.ascending) for key in order]
         with self.db.read() as conn:
-            found = queries.experiment_rows(conn, view, max_results + 1, offset, keys, conditions)
+            found = queries.experiment_rows(conn, view, max_results + 1, offset, keys, conditions, sort)
             tags = queries.experiment_tag_map(conn, [r.experiment_id for r in found[:max_results]])
         items = [rows.experiment_model(r, tags.get(r.experiment_id, {})) for r in found[:max_results]]
         more = len(found) > max_results

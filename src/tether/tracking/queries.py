@@ -77,11 +77,14 @@ def experiment_rows(
     offset: int,
     among: Sequence[int] | None = None,
     conditions: Sequence[ColumnElement[bool]] = (),
+    sort: Sequence[tuple[str, bool]] = (),
 ) -> Sequence[Row[Any]]:
+    """``sort`` is (column, ascending) pairs; the id breaks ties, so pages never overlap."""
+    keys = [experiments.c[name].asc() if up else experiments.c[name].desc() for name, up in sort]
     query = (
         select(experiments)
         .where(lifecycle_filter(experiments.c.lifecycle_stage, view), *conditions)
-        .order_by(experiments.c.experiment_id)
+        .order_by(*keys, experiments.c.experiment_id)
         .limit(limit)
         .offset(offset)
     )

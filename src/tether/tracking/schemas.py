@@ -223,6 +223,12 @@ class ExperimentsQuery(QueryModel):
     max_results: int = Field(1000, ge=1)
     page_token: str | None = None
     filter: str = Field("", description="Over name, creation_time, last_update_time and tags.<key>.")
+    order_by: list[str] = Field(
+        default_factory=list,
+        max_length=4,
+        description="name, experiment_id, creation_time or last_update_time, each with ASC or DESC; "
+        "ties and the rest go by id.",
+    )
 
 
 class ExperimentNameQuery(QueryModel):

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from tether.endpoints import SIGNED_IN, in_body, in_query, on
-from tether.errors import InvalidInput
 from tether.server.access import Requirement
 from tether.server.credentials import Caller
 from tether.server.deps import Guarded, Tracking
@@ -19,6 +18,7 @@ from tether.server.mlflow_compat.wire import (
     integer,
     pairs,
     query_of,
+    strings,
     text,
     view,
 )
@@ -72,16 +72,15 @@ def search_by_query(request: Request, tracking: Tracking, guard: Guarded, caller
 
 
 def _search(message: dict[str, Any], tracking: Tracking, guard: Guarded, caller: Caller) -> dict[str, Any]:
-    """Experiments by id, a page at a time, only those the caller may read, with tether's filter grammar
-    (``name LIKE 'churn%' AND tags.team = 'growth'``)."""
-    if message.get("order_by"):
-        raise InvalidInput("order_by on experiments is not supported by this server; experiments come by id")
+    """Experiments a page at a time, only those the caller may read, with tether's filter grammar
+    (``name LIKE 'churn%' AND tags.team = 'growth'``) and ``order_by`` over the attributes."""
     among = None if caller.user is None else guard.readable_experiments(caller.user)
     page = tracking.list_experiments(
         view(message, "view_type"),  # type: ignore[arg-type]
         integer(message, "max_results", 1000) or 1000,
         message.get("page_token") or None,
         str(message.get("filter") or ""),
+        strings(message, "order_by"),
         among=among,
     )
     found: dict[str, Any] = {"experiments": [experiment_json(e) for e in page.items]}

@@ -23,6 +23,7 @@ Contracts:
 from __future__ import annotations
 
 from tether.tracking.search.grammar import (
+    EXPERIMENT_ORDER,
     EXPERIMENTS,
     Clause,
     OrderKey,
@@ -41,6 +42,7 @@ from tether.tracking.search.sql import (
 
 __all__ = [
     "EXPERIMENTS",
+    "EXPERIMENT_ORDER",
     "Clause",
     "OrderKey",
     "SearchQuery",

@@ -69,6 +69,13 @@ EXPERIMENTS = Vocabulary(
     numeric=("creation_time", "last_update_time"),
     strings=("name",),
 )
+EXPERIMENT_ORDER = Vocabulary(
+    "name, experiment_id, creation_time or last_update_time",
+    ("attribute",),
+    numeric=("experiment_id", "creation_time", "last_update_time"),
+    strings=("name",),
+)
+"""What experiments sort by (attributes only, as MLflow's search_experiments)."""
 
 NUMERIC_COMPARATORS: tuple[Comparator, ...] = ("=", "!=", "<", "<=", ">", ">=")
 STRING_COMPARATORS: tuple[Comparator, ...] = ("=", "!=", "LIKE", "ILIKE", "IN", "NOT IN")
@@ -131,11 +138,13 @@ def parse_filter(text: str, vocabulary: Vocabulary = RUNS) -> list[Clause]:
     return clauses
 
 
-def parse_order_by(items: Sequence[str]) -> list[OrderKey]:
+def parse_order_by(items: Sequence[str], vocabulary: Vocabulary = RUNS) -> list[OrderKey]:
     """Parse ``<entity>.<key> [ASC|DESC]`` items (a lone string is one item); errors point into the item."""
     if isinstance(items, str):
         items = [items]
-    return [_parse_order_item(item, f"order_by item {number}") for number, item in enumerate(items, 1)]
+    return [
+        _parse_order_item(item, f"order_by item {number}", vocabulary) for number, item in enumerate(items, 1)
+    ]
 
 
 def format_filter(clauses: Iterable[Clause]) -> str:
@@ -362,12 +371,14 @@ class _Parser:
         valid = ", ".join((*words.strings, *words.numeric, *words.suggested))
         bare = token.prefix is None and "." not in token.text
         prefixed = [CANONICAL_PREFIX[e] for e in words.entities if e != "attribute"]
-        needs = (
-            f"{', '.join(prefixed[:-1])} and {prefixed[-1]} need"
-            if len(prefixed) > 1
-            else f"{prefixed[0]} needs"
-        )
-        hint = f" ({needs} a prefix, as in {prefixed[0]}.{key})" if bare else ""
+        hint = ""
+        if bare and prefixed:  # a vocabulary of attributes alone has no prefix to suggest
+            needs = (
+                f"{', '.join(prefixed[:-1])} and {prefixed[-1]} need"
+                if len(prefixed) > 1
+                else f"{prefixed[0]} needs"
+            )
+            hint = f" ({needs} a prefix, as in {prefixed[0]}.{key})"
         self.reject(
             token, f"unknown attribute '{key}' at column {token.position + 1}: expected one of {valid}{hint}"
         )
@@ -451,8 +462,8 @@ class _Parser:
         return token.is_word("ASC")
 
 
-def _parse_order_item(item: str, what: str) -> OrderKey:
-    parser = _Parser(item, what)
+def _parse_order_item(item: str, what: str, vocabulary: Vocabulary) -> OrderKey:
+    parser = _Parser(item, what, vocabulary)
     entity, key = parser.key()
     return OrderKey(entity, key, parser.direction())
 
