@@ -16,7 +16,7 @@ import tether as tt
 from tether.client import Backend
 from tether.data.chunks import digest
 from tether.data.manifest import Entry, Manifest
-from tether.data.schemas import encode_pack
+from tether.data.schemas import decode_pack, encode_pack
 from tether.errors import Conflict, InvalidData, InvalidInput, NotFound
 from tether.sdk.data import DataClient
 
@@ -301,6 +301,24 @@ def test_put_objects_stores_each_once_and_checks_what_it_is_not_vouched_for(data
     if data.api.__class__.__name__ == "RemoteData":  # the server checks whatever the client says
         with pytest.raises(InvalidData, match="not match"):
             api.put_objects([(wrong, b"not those bytes")], checked=True)
+
+
+def test_an_object_too_large_for_a_pack_travels_alone_and_is_checked(data: DataClient) -> None:
+    """The manifest of a very large tree or the index of a huge file can outgrow a pack (30 MiB): it is
+    sent on its own, still checked against its name, so no tree is too large for a server."""
+    from tether.data.schemas import MAX_PACK
+
+    api = data.api
+    large, small = os.urandom(MAX_PACK + 4 * 1024 * 1024), b"small beside it"  # over the JSON body limit too
+    assert api.put_objects([(digest(large), large), (digest(small), small)]) == 2
+    assert api.missing_objects([digest(large), digest(small)]) == []
+    assert dict(decode_pack(api.fetch_pack([digest(large)])))[digest(large)] == large
+    assert api.put_objects([(digest(large), large)]) == 0
+    forged = bytearray(large)
+    forged[-1] ^= 1
+    with pytest.raises((InvalidInput, InvalidData), match="not match"):
+        api.put_objects([(digest(large), bytes(forged)), (digest(b"x" * 64), b"x" * 64)])
+    assert dict(decode_pack(api.fetch_pack([digest(large)])))[digest(large)] == large, "nothing replaced"
 
 
 def test_a_versions_files_come_a_page_at_a_time_filtered_by_path(data: DataClient, tmp_path: Path) -> None:

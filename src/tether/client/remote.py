@@ -8,6 +8,7 @@ third-party client of the REST API.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any, cast
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     )
 
 CHUNK = 1024 * 1024
+ALONE = 8 * 1024 * 1024
+"""A data object over this many bytes travels alone, not in a pack (whose size the server bounds)."""
 
 
 class RemoteTracking(RemoteDomain):
@@ -65,8 +68,17 @@ class RemoteData(RemoteDomain):
         return PackStored.model_validate_json(response.content).stored
 
     def put_objects(self, objects: Sequence[tuple[str, bytes]], *, checked: bool = False) -> int:
-        """Send the objects as one pack (the server checks every one, whatever ``checked`` says)."""
-        return self.put_pack(encode_pack(objects))
+        """Send the objects as one pack, and any over ``ALONE`` bytes on its own (the server checks every
+        one, whatever ``checked`` says)."""
+        packed = [(name, data) for name, data in objects if len(data) <= ALONE]
+        alone = [(name, data) for name, data in objects if len(data) > ALONE]
+        stored = sum(self.put_object(name, io.BytesIO(data)) for name, data in alone)
+        return stored + (self.put_pack(encode_pack(packed)) if packed else 0)
+
+    def put_object(self, name: str, stream: IO[bytes]) -> int:
+        """Stream one object alone; 1 when it was new, else 0."""
+        response = self.http.upload(f"{API}/data/objects/{segment(name)}", _chunks(stream))
+        return PackStored.model_validate_json(response.content).stored
 
     def fetch_pack(self, digests: Sequence[str]) -> bytes:
         body = MissingQuery(digests=list(digests)).model_dump_json()

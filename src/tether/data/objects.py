@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import IO, cast
 
 from blake3 import blake3
 
@@ -23,6 +25,8 @@ from tether.storage.blobs import BlobStore
 PREFIX = "data/objects"
 _HEX = frozenset("0123456789abcdef")
 _LOOKUPS = 16
+_BLOCK = 1024 * 1024
+_SPOOLED_IN_MEMORY = 8 * 1024 * 1024
 """Parallel existence checks on a remote blob store (each is a round trip)."""
 
 
@@ -73,6 +77,24 @@ class ObjectStore:
                 raise InvalidInput(f"the bytes sent for object {name} do not match that digest")
             files.append((f"{name[:2]}/{name[2:]}", data))
         return self.blobs.put_new(PREFIX, files)
+
+    def put_stream(self, name: str, stream: IO[bytes]) -> bool:
+        """Store one object of any size read from ``stream``, checked against ``name`` before anything is
+        stored: it is spooled (in memory up to a few MiB, then on disk) while it is hashed. False when the
+        store held it already (the stream is read to its end all the same)."""
+        check_digest(name)
+        hasher = blake3()
+        with tempfile.SpooledTemporaryFile(max_size=_SPOOLED_IN_MEMORY) as spool:
+            while block := stream.read(_BLOCK):
+                hasher.update(block)
+                spool.write(block)
+            if hasher.hexdigest() != name:
+                raise InvalidInput(f"the bytes sent for object {name} do not match that digest")
+            if self.has(name):
+                return False
+            spool.seek(0)
+            self.blobs.put_stream(cast("IO[bytes]", spool), object_key(name))
+        return True
 
     def get(self, name: str) -> bytes:
         """The bytes of an object, checked against its digest."""

@@ -39,8 +39,6 @@ _PARALLEL = 8
 class DataAPI(ObjectsAPI, Protocol):
     """The part of the data service a push or a pull uses."""
 
-    def put_pack(self, body: bytes) -> int: ...
-
     def get_dataset(self, name: str) -> Dataset: ...
 
     def resolve(self, spec: str) -> Commit: ...
@@ -120,9 +118,9 @@ class Remote:
                     out[name] = data
         return out
 
-    def write_pack(self, body: bytes) -> int:
-        """Store one pack and then its index; returns the number of objects in it."""
-        objects = decode_pack(body)
+    def write_objects(self, objects: Sequence[tuple[str, bytes]]) -> int:
+        """Store the objects as one pack and then its index; returns how many there were."""
+        body = encode_pack(objects)
         pack = blake3(body).hexdigest()
         self.store.put_bytes(body, f"packs/{pack}.pack")
         lines, offset = [], len(b"tether-pack 1\n")
@@ -187,13 +185,13 @@ def push(
     have = remote.index()
     new = [commit for commit in history if commit.commit_id not in have]
 
-    def from_store(names: list[str]) -> dict[str, bytes]:
-        return dict(decode_pack(api.fetch_pack(names)))
+    def from_store(names: list[str]) -> list[tuple[str, bytes]]:
+        return decode_pack(api.fetch_pack(names))
 
-    sizes = reachable_objects(from_store, [c.manifest for c in new])
+    sizes = reachable_objects(lambda names: dict(from_store(names)), [c.manifest for c in new])
     objects = {o: size for o, size in sizes.items() if o not in have}
-    sent = _copy(api.fetch_pack, remote.write_pack, objects, progress)
-    commits = _copy(api.fetch_pack, remote.write_pack, {c.commit_id: 1024 for c in new}, progress)
+    sent = _copy(from_store, remote.write_objects, objects, progress)
+    commits = _copy(from_store, remote.write_objects, {c.commit_id: 1024 for c in new}, progress)
     moved = []
     ancestry = {commit.commit_id for commit in history}
     there = remote.refs(name)
@@ -223,10 +221,13 @@ def pull(
     wanted = missing(api, list(sizes))
     ordered = {o: size for o, size in sizes.items() if o in wanted}
 
-    def from_remote(names: list[str]) -> bytes:
-        return encode_pack(remote.read(names).items())
+    def from_remote(names: list[str]) -> list[tuple[str, bytes]]:
+        return list(remote.read(names).items())
 
-    sent = _copy(from_remote, api.put_pack, ordered, progress)
+    def into_store(objects: list[tuple[str, bytes]]) -> int:
+        return api.put_objects(objects, checked=True)  # remote.read checked each against its name
+
+    sent = _copy(from_remote, into_store, ordered, progress)
     if new:
         api.receive_commits(name, [record["id"] for record in new])
     moved = []
@@ -247,8 +248,8 @@ class _Copied:
 
 
 def _copy(
-    read: Callable[[list[str]], bytes],
-    write: Callable[[bytes], int],
+    read: Callable[[list[str]], list[tuple[str, bytes]]],
+    write: Callable[[list[tuple[str, bytes]]], int],
     sizes: dict[str, int],
     progress: Progress | None,
 ) -> _Copied:
@@ -263,11 +264,12 @@ def _copy(
         size += length
 
     def one(group: list[str]) -> int:
-        body = read(group)
-        write(body)
+        objects = read(group)
+        write(objects)
+        size = sum(len(data) for _, data in objects)
         if progress is not None:
-            progress(len(body))
-        return len(body)
+            progress(size)
+        return size
 
     with ThreadPoolExecutor(4) as pool:
         moved = list(pool.map(one, [group for group in groups if group]))

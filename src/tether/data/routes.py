@@ -93,6 +93,6 @@ DOMAIN = Domain(
         ),
     ),
     scopes={"run": "experiment_of_run"},
-    streams=("put_pack", "put_objects", "fetch_pack"),
+    streams=("put_pack", "put_objects", "put_object", "fetch_pack"),
     shared_refs=(DataVersionRef.prefix,),
 )

@@ -20,7 +20,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Row, exc
 
@@ -104,6 +104,11 @@ class DataService:
         way (a server's client wraps them in a pack, ``put_pack``). Each is checked against its digest
         unless ``checked`` says the caller, in this process, has just hashed those very bytes."""
         return self.objects.put_many(objects, checked=checked)
+
+    def put_object(self, name: str, stream: IO[bytes]) -> int:
+        """Store one object streamed on its own (one too large for a pack: a big manifest or chunk index);
+        returns 1 when it was new, else 0."""
+        return int(self.objects.put_stream(name, stream))
 
     def fetch_pack(self, digests: Sequence[str]) -> bytes:
         """A pack of the objects named, each checked on the way out."""

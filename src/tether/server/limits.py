@@ -11,13 +11,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tether.config import Quotas
 from tether.server.errors import error_response
 
+_DATA_OBJECT = "/api/v1/data/objects/"
+"""One data object streamed alone (``PUT /api/v1/data/objects/{digest}``): an upload, like an artifact."""
+
 
 @dataclass(frozen=True)
 class RequestLimits:
     max_body_bytes: int = 32 * 1024 * 1024
     """JSON requests; a batch of 100,000 metric points takes about 5 MB."""
     max_artifact_bytes: int = 64 * 1024**3
-    """One uploaded artifact file; a declared Content-Length over it is refused before any body is read."""
+    """One uploaded artifact file (or data object sent alone); a declared Content-Length over it is refused
+    before any body is read."""
 
     @classmethod
     def of(cls, quotas: Quotas) -> RequestLimits:
@@ -33,7 +37,8 @@ class BodyLimit:
         self.limits = limits
 
     def _limit_for(self, scope: Scope) -> int:
-        is_upload = scope["method"] == "PUT" and "/artifacts/" in scope["path"]
+        path = scope["path"]
+        is_upload = scope["method"] == "PUT" and ("/artifacts/" in path or path.startswith(_DATA_OBJECT))
         return self.limits.max_artifact_bytes if is_upload else self.limits.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

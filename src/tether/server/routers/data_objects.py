@@ -1,20 +1,26 @@
-"""Data objects over HTTP: packs in (``PUT /data/objects``) and out (``POST /data/objects/fetch``).
+"""Data objects over HTTP: packs in (``PUT /data/objects``) and out (``POST /data/objects/fetch``), and one
+object alone (``PUT /data/objects/{digest}``).
 
-Their bodies are packs of bytes (``tether.data.schemas``), not JSON, so these two are written by hand, as the
-remote client's side of them is (``client/remote.py``). A pack is read whole (packs are a few MiB, under the
-server's body limit) and every object in it is checked against its digest before any is stored.
+Their bodies are bytes (``tether.data.schemas`` describes a pack), not JSON, so these are written by hand,
+as the remote client's side of them is (``client/remote.py``). A pack is read whole (packs are a few MiB,
+under the server's body limit) and every object in it is checked against its digest before any is stored.
+An object too large for a pack (the manifest of a very large tree, the chunk index of a huge file) streams
+in on its own, under the upload limit rather than the JSON one, and is checked before it is stored.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import IO, Annotated, cast
 
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from tether.data.schemas import MissingQuery, PackStored
 from tether.data.service import DataService
 from tether.server.access import SIGNED_IN_ROUTE
+from tether.server.bodies import BodyInterrupted, BodyReader
+from tether.server.errors import error_response
 from tether.server.responses import json_of
 from tether.server.routing import StrictJSONRoute
 
@@ -35,6 +41,22 @@ async def put_pack(request: Request, data: Data) -> Response:
     """Store the objects of the pack in the body; answers how many of them were new."""
     body = await request.body()
     stored = await run_in_threadpool(data.put_pack, body)
+    return json_of(PackStored(stored=stored))
+
+
+@router.put("/{digest}", response_model=PackStored, dependencies=[Depends(SIGNED_IN_ROUTE)])
+async def put_object(digest: str, request: Request, data: Data) -> Response:
+    """Store the body as the one object ``digest`` names; answers 1 when it was new, 0 when it was there."""
+    body = BodyReader(request)
+    try:
+        stored = await run_in_threadpool(data.put_object, digest, cast("IO[bytes]", body))
+    except BodyInterrupted:
+        error = body.error
+        if error is None or isinstance(error, ClientDisconnect):
+            return error_response(400, "INVALID_INPUT", "the client disconnected before the body ended")
+        raise error from None  # the size limit's 413, answered by its own handler
+    finally:
+        await body.aclose()
     return json_of(PackStored(stored=stored))
 
 
