@@ -8,12 +8,18 @@ loop as it needs the next one. Nothing is buffered beyond the chunk in hand, so 
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
+from typing import IO, TypeVar, cast
 
 import anyio.from_thread
-from starlette.requests import Request
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
 
 from tether.errors import TetherError
+from tether.server.errors import error_response
+
+T = TypeVar("T")
 
 
 class BodyInterrupted(TetherError):
@@ -60,3 +66,18 @@ class BodyReader(io.RawIOBase):
     async def aclose(self) -> None:
         """Let go of the body stream (from the event loop, once the worker is done)."""
         await self._chunks.aclose()
+
+
+async def consume(request: Request, work: Callable[[IO[bytes]], T]) -> T | Response:
+    """Run ``work`` on the request body as a stream, in a worker thread. A client that went away gets a
+    400 answer back instead of a result; a body over its size limit raises the limit's 413."""
+    body = BodyReader(request)
+    try:
+        return await run_in_threadpool(work, cast("IO[bytes]", body))
+    except BodyInterrupted:
+        error = body.error
+        if error is None or isinstance(error, ClientDisconnect):
+            return error_response(400, "INVALID_INPUT", "the client disconnected before the body ended")
+        raise error from None  # the size limit's 413, answered by its own handler
+    finally:
+        await body.aclose()

@@ -14,16 +14,14 @@ from __future__ import annotations
 import mimetypes
 from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import IO, Annotated, cast
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.responses import StreamingResponse
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import ClientDisconnect
 
 from tether.errors import InvalidInput
 from tether.server.access import EDIT_RUN, READ_RUN
-from tether.server.bodies import BodyInterrupted, BodyReader
+from tether.server.bodies import consume
 from tether.server.deps import Tracking
 from tether.server.errors import error_response
 from tether.server.headers import RangeError, byte_range, content_disposition
@@ -45,17 +43,8 @@ async def upload_artifact(run_id: str, path: str, request: Request, tracking: Tr
 
     The service checks the path and that the run may be written, in one transaction, before it reads
     the first byte of the body."""
-    body = BodyReader(request)
-    try:
-        stored = await run_in_threadpool(tracking.log_artifact_stream, run_id, cast(IO[bytes], body), path)
-    except BodyInterrupted:
-        error = body.error
-        if error is None or isinstance(error, ClientDisconnect):
-            return error_response(400, "INVALID_INPUT", "the client disconnected before the body ended")
-        raise error from None  # the size limit's 413, answered by its own handler
-    finally:
-        await body.aclose()
-    return json_of(stored, status_code=201)
+    stored = await consume(request, lambda body: tracking.log_artifact_stream(run_id, body, path))
+    return stored if isinstance(stored, Response) else json_of(stored, status_code=201)
 
 
 @router.get("/artifacts/{path:path}", response_class=StreamingResponse, dependencies=[Depends(READ_RUN)])

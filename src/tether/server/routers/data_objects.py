@@ -10,17 +10,15 @@ in on its own, under the upload limit rather than the JSON one, and is checked b
 
 from __future__ import annotations
 
-from typing import IO, Annotated, cast
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import ClientDisconnect
 
 from tether.data.schemas import MissingQuery, PackStored
 from tether.data.service import DataService
 from tether.server.access import SIGNED_IN_ROUTE
-from tether.server.bodies import BodyInterrupted, BodyReader
-from tether.server.errors import error_response
+from tether.server.bodies import consume
 from tether.server.responses import json_of
 from tether.server.routing import StrictJSONRoute
 
@@ -47,17 +45,8 @@ async def put_pack(request: Request, data: Data) -> Response:
 @router.put("/{digest}", response_model=PackStored, dependencies=[Depends(SIGNED_IN_ROUTE)])
 async def put_object(digest: str, request: Request, data: Data) -> Response:
     """Store the body as the one object ``digest`` names; answers 1 when it was new, 0 when it was there."""
-    body = BodyReader(request)
-    try:
-        stored = await run_in_threadpool(data.put_object, digest, cast("IO[bytes]", body))
-    except BodyInterrupted:
-        error = body.error
-        if error is None or isinstance(error, ClientDisconnect):
-            return error_response(400, "INVALID_INPUT", "the client disconnected before the body ended")
-        raise error from None  # the size limit's 413, answered by its own handler
-    finally:
-        await body.aclose()
-    return json_of(PackStored(stored=stored))
+    stored = await consume(request, lambda body: data.put_object(digest, body))
+    return stored if isinstance(stored, Response) else json_of(PackStored(stored=stored))
 
 
 @router.post("/fetch", response_class=Response, dependencies=[Depends(SIGNED_IN_ROUTE)])
