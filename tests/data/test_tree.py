@@ -215,3 +215,14 @@ def test_hashing_without_a_cache_reads_everything_and_reports_progress(tmp_path:
     assert sum(seen) == sum(len(data) for data in files.values()), "told of every byte, once"
     assert all(seen)
     assert set(hash_tree(scan(root), None).hashed) == set(files)
+
+
+def test_a_small_file_that_grew_after_the_scan_is_hashed_as_it_is_now(tmp_path: Path) -> None:
+    root = tmp_path / "tree"
+    root.mkdir()
+    (root / "log.txt").write_bytes(b"short")
+    tree = scan(root)
+    (root / "log.txt").write_bytes(os.urandom(MAX_CHUNK * 3))
+    hashed = hash_tree(tree, None).hashed["log.txt"]
+    assert hashed == hash_file(root / "log.txt") and hashed.chunked
+    assert tree.held == {}, "the bytes of a chunked file are never kept"

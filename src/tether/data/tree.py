@@ -205,11 +205,12 @@ def _hash_batch(files: list[LocalFile]) -> list[tuple[LocalFile, HashedFile, byt
     """Each file hashed; a small one is read whole (cheaper than mapping it) and its bytes returned."""
     out: list[tuple[LocalFile, HashedFile, bytes | None]] = []
     for file in files:
+        data = None
         if file.stamp.size <= MAX_CHUNK:
             with open(file.absolute, "rb") as handle:
-                data = handle.read()
-            hashed = hash_bytes(data)
-            out.append((file, hashed, None if hashed.chunked else data))
+                data = handle.read(MAX_CHUNK + 1)  # never more: the file may have grown since the scan
+        if data is not None and len(data) <= MAX_CHUNK:
+            out.append((file, hash_bytes(data), data))
         else:
             out.append((file, hash_file(file.absolute), None))
     return out
