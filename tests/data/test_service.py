@@ -321,6 +321,29 @@ def test_an_object_too_large_for_a_pack_travels_alone_and_is_checked(data: DataC
     assert dict(decode_pack(api.fetch_pack([digest(large)])))[digest(large)] == large, "nothing replaced"
 
 
+def test_datasets_are_listed_by_name_a_page_at_a_time(data: DataClient, tmp_path: Path) -> None:
+    tree = make_tree(tmp_path / "tree")
+    names = sorted(unique(f"listed-{index}") for index in range(3))
+    for name in names:
+        data.add(tree, name)
+    api = data.api
+    seen: list[str] = []
+    token = None
+    while True:
+        page = api.list_datasets(max_results=2, page_token=token)
+        assert len(page.items) <= 2
+        seen += [d.name for d in page.items]
+        token = page.next_page_token
+        if token is None:
+            break
+    assert seen == sorted(seen) and set(names) <= set(seen)
+    assert set(names) <= {d.name for d in data.list()}, "the Python API gathers every page"
+    with pytest.raises(InvalidInput):
+        api.list_datasets(max_results=0)
+    with pytest.raises(InvalidInput, match="malformed"):
+        api.list_datasets(page_token="not a token")
+
+
 def test_a_versions_files_come_a_page_at_a_time_filtered_by_path(data: DataClient, tmp_path: Path) -> None:
     name = unique("paged")
     folder = tmp_path / "many"

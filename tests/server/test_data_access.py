@@ -55,7 +55,7 @@ def test_only_an_admin_deletes_datasets_and_collects_garbage(
     report = clients["admin"].data.api.collect_garbage(dry_run=True)
     assert report.dry_run
     clients["admin"].data.api.delete_dataset(name)
-    assert name not in [d.name for d in owner.list_datasets()]
+    assert name not in [d.name for d in owner.list_datasets().items]
 
 
 def test_logging_an_input_needs_edit_on_the_run(clients: dict[str, tt.Client], tmp_path: Path) -> None:

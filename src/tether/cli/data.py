@@ -131,7 +131,7 @@ def status(
 def list_datasets(as_json: Json = False) -> None:
     """List the datasets, with their branches and tags."""
     with connected() as backend:
-        found = backend.data.list_datasets()
+        found = _client(backend).list()
     if as_json:
         output.print_json({"datasets": [output.with_times(d.model_dump(), "created_at") for d in found]})
         return

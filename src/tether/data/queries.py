@@ -14,8 +14,8 @@ def dataset_row(conn: Connection, name: str) -> Row[Any] | None:
     return conn.execute(select(datasets).where(datasets.c.name == name)).first()
 
 
-def dataset_rows(conn: Connection) -> list[Row[Any]]:
-    return list(conn.execute(select(datasets).order_by(datasets.c.name)))
+def dataset_rows(conn: Connection, offset: int, limit: int) -> list[Row[Any]]:
+    return list(conn.execute(select(datasets).order_by(datasets.c.name).offset(offset).limit(limit)))
 
 
 def insert_dataset(conn: Connection, row: Mapping[str, object]) -> int:

@@ -16,6 +16,7 @@ from tether.data.schemas import (
     DataRef,
     Dataset,
     DatasetFile,
+    DatasetsQuery,
     Diff,
     DiffQuery,
     FilesQuery,
@@ -41,7 +42,7 @@ DOMAIN = Domain(
     tagged(
         "data",
         (
-            Endpoint("GET", "/datasets", "list_datasets", SIGNED_IN, list[Dataset]),
+            Endpoint("GET", "/datasets", "list_datasets", SIGNED_IN, Page[Dataset], query=DatasetsQuery),
             Endpoint("GET", DATASET, "get_dataset", SIGNED_IN, Dataset),
             Endpoint("DELETE", DATASET, "delete_dataset", ADMIN),
             Endpoint(

@@ -105,6 +105,11 @@ class SpecQuery(QueryModel):
     spec: Spec
 
 
+class DatasetsQuery(QueryModel):
+    max_results: Annotated[int, Field(ge=1, le=MAX_LOG)] = 100
+    page_token: str | None = None
+
+
 class FilesQuery(QueryModel):
     spec: Spec
     match: Annotated[str, Field(max_length=300)] = ""

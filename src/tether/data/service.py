@@ -364,9 +364,19 @@ class DataService:
 
     # --- datasets, branches and tags ----------------------------------------------------------------------
 
-    def list_datasets(self) -> list[Dataset]:
+    def list_datasets(self, max_results: int = 100, page_token: str | None = None) -> Page[Dataset]:
+        """The datasets by name, a page at a time, each with its branches, tags and number of commits."""
+        if not 1 <= max_results <= MAX_LOG:
+            raise InvalidInput(f"max_results must be 1 to {MAX_LOG}, not {max_results}")
+        fingerprint = query_fingerprint("datasets")
+        offset = decode_token(page_token, fingerprint)
         with self.db.read() as conn:
-            return _datasets(conn, queries.dataset_rows(conn))
+            found = queries.dataset_rows(conn, offset, max_results + 1)
+            items = _datasets(conn, found[:max_results])
+        more = len(found) > max_results
+        return Page(
+            items=items, next_page_token=encode_token(offset + max_results, fingerprint) if more else None
+        )
 
     def get_dataset(self, name: str) -> Dataset:
         check_name("the dataset name", name)

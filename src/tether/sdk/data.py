@@ -304,7 +304,15 @@ class DataClient:
         return self.api.diff(old, new)
 
     def list(self) -> list[Dataset]:
-        return self.api.list_datasets()
+        """Every dataset, by name (the store is asked a page of a thousand at a time)."""
+        found: list[Dataset] = []
+        token: str | None = None
+        while True:
+            page = self.api.list_datasets(max_results=1000, page_token=token)
+            found += page.items
+            token = page.next_page_token
+            if token is None:
+                return found
 
     def tag(self, spec: str, tag: str) -> DataRef:
         """Put tag ``tag`` on the commit ``spec`` names (``churn@main``); tags do not move."""

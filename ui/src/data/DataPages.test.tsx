@@ -44,8 +44,12 @@ let tablesSkipped = 0
 function answer(url: URL): Answer {
   const query = url.searchParams
   switch (url.pathname) {
-    case '/api/v1/datasets':
-      return [200, datasets]
+    case '/api/v1/datasets': {
+      const size = Number(query.get('max_results') ?? 100)
+      const start = Number(query.get('page_token') ?? 0)
+      const next = start + size < datasets.length ? String(start + size) : null
+      return [200, { items: datasets.slice(start, start + size), next_page_token: next }]
+    }
     case '/api/v1/datasets/churn':
       return [200, dataset]
     case '/api/v1/datasets/churn/log':
@@ -127,6 +131,16 @@ describe('the datasets list', () => {
     expect(row.getByText('2')).toBeInTheDocument()
     expect(row.getByText('main')).toBeInTheDocument()
     expect(row.getByText('v1')).toBeInTheDocument()
+  })
+
+  it('asks for the next page of datasets on request', async () => {
+    datasets = Array.from({ length: 130 }, (_, index) => makeDataset({ name: `set-${String(index).padStart(3, '0')}` }))
+    renderAt('/data')
+    const table = await screen.findByRole('table', { name: 'Datasets' })
+    expect(within(table).getAllByRole('row')).toHaveLength(101)
+    await userEvent.click(screen.getByRole('button', { name: 'Show more' }))
+    await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(131))
+    expect(screen.getByRole('link', { name: 'set-129' })).toBeInTheDocument()
   })
 
   it('says how to make the first dataset', async () => {

@@ -17,10 +17,17 @@ export const dataKeys = {
   diff: (name: string, old: string, next: string) => [...dataKeys.detail(name), 'diff', old, next] as const,
 }
 
-export function datasetsQuery() {
-  return queryOptions({
+/** Datasets per page of the list (the API allows up to 1,000). */
+export const DATASETS_PAGE = 100
+
+/** Every dataset by name, a page at a time. */
+export function datasetsPagesQuery() {
+  return infiniteQueryOptions({
     queryKey: dataKeys.lists(),
-    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/datasets', { signal })),
+    queryFn: ({ pageParam, signal }) =>
+      unwrap(api.GET('/api/v1/datasets', { params: { query: { max_results: DATASETS_PAGE, page_token: pageParam } }, signal })),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_page_token ?? undefined,
   })
 }
 
