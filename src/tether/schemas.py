@@ -9,7 +9,7 @@ infinity: they travel as the strings "NaN", "Infinity" and "-Infinity".
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -45,6 +45,19 @@ class Page(ReadModel, Generic[T]):
 
     items: list[T]
     next_page_token: str | None = None
+
+
+def every_item(fetch: Callable[[str | None], Page[T]]) -> list[T]:
+    """The items of every page ``fetch`` gives, in order: it is called with None, then with each
+    ``next_page_token`` until one is None."""
+    found: list[T] = []
+    token: str | None = None
+    while True:
+        page = fetch(token)
+        found += page.items
+        token = page.next_page_token
+        if token is None:
+            return found
 
 
 def describe_errors(errors: Sequence[Mapping[str, Any]], limit: int = 5) -> str:

@@ -399,14 +399,9 @@ def gc(
 
 def _all_files(backend: Backend, ref: str) -> list[DatasetFile]:
     """Every entry of a version, page by page (a tree of 100,000 files is ten requests)."""
-    files: list[DatasetFile] = []
-    token: str | None = None
-    while True:
-        page = backend.data.list_files(ref, max_results=10_000, page_token=token)
-        files += page.items
-        token = page.next_page_token
-        if token is None:
-            return files
+    from tether.schemas import every_item
+
+    return every_item(lambda token: backend.data.list_files(ref, max_results=10_000, page_token=token))
 
 
 def _client(backend: Backend) -> DataClient:

@@ -40,15 +40,10 @@ def list_deployments(
     as_json: Json = False,
 ) -> None:
     """List the deployments, each with the versions it serves and its latest numbers."""
-    found: list[Deployment] = []
-    token: str | None = None
+    from tether.schemas import every_item
+
     with connected() as backend:
-        while True:
-            page = backend.deployments.list_deployments(status, 1000, token)
-            found += page.items
-            token = page.next_page_token
-            if token is None:
-                break
+        found = every_item(lambda token: backend.deployments.list_deployments(status, 1000, token))
     if as_json:
         output.print_json({"deployments": [_json(d) for d in found]})
         return

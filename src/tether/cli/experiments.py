@@ -51,14 +51,9 @@ def resolve(api: TrackingAPI, ref: str) -> Experiment:
 
 def all_experiments(api: TrackingAPI, view: ViewType, filter: str = "") -> list[Experiment]:
     """Every page of the listing, oldest id first."""
-    found: list[Experiment] = []
-    token: str | None = None
-    while True:
-        page = api.list_experiments(view=view, page_token=token, filter=filter)
-        found.extend(page.items)
-        token = page.next_page_token
-        if token is None:
-            return found
+    from tether.schemas import every_item
+
+    return every_item(lambda token: api.list_experiments(view=view, page_token=token, filter=filter))
 
 
 def _as_json(experiment: Experiment, active_runs: int | None = None) -> dict[str, Any]:

@@ -64,15 +64,12 @@ def list_models(
     as_json: Json = False,
 ) -> None:
     """List registered models with their latest version and aliases."""
-    found: list[RegisteredModel] = []
-    token: str | None = None
+    from tether.schemas import every_item
+
     with connected() as backend:
-        while True:
-            page = backend.registry.list_models(name_like=like, page_token=token, filter=filter)
-            found.extend(page.items)
-            token = page.next_page_token
-            if token is None:
-                break
+        found = every_item(
+            lambda token: backend.registry.list_models(name_like=like, page_token=token, filter=filter)
+        )
     if as_json:
         output.print_json({"models": [_model_json(m) for m in found]})
         return

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 
 from tether.client import Backend, connect
 from tether.config import Settings
+from tether.schemas import every_item
 from tether.sdk import artifacts, serialize
 from tether.tracking.schemas import MetricColumns, metrics_of
 from tether.types import MetricPoint, RunStatus, ViewType
@@ -119,13 +120,7 @@ class Client:
 
     def list_experiments(self, view: ViewType = "active") -> list[Experiment]:
         """All experiments (every page)."""
-        out: list[Experiment] = []
-        token: str | None = None
-        while True:
-            page = self.tracking.list_experiments(view=view, page_token=token)
-            out.extend(page.items)
-            if not (token := page.next_page_token):
-                return out
+        return every_item(lambda token: self.tracking.list_experiments(view=view, page_token=token))
 
     def set_terminated(self, run_id: str, status: RunStatus = "FINISHED", end_time: int | None = None) -> Run:
         return self.tracking.update_run(run_id, status=status, end_time=end_time)

@@ -40,6 +40,7 @@ from tether.data.schemas import (
 from tether.data.statcache import StatCache
 from tether.data.tree import LocalTree, hash_tree, scan
 from tether.errors import ConfigError, InvalidInput, NotFound
+from tether.schemas import every_item
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -305,14 +306,7 @@ class DataClient:
 
     def list(self) -> list[Dataset]:
         """Every dataset, by name (the store is asked a page of a thousand at a time)."""
-        found: list[Dataset] = []
-        token: str | None = None
-        while True:
-            page = self.api.list_datasets(max_results=1000, page_token=token)
-            found += page.items
-            token = page.next_page_token
-            if token is None:
-                return found
+        return every_item(lambda token: self.api.list_datasets(max_results=1000, page_token=token))
 
     def tag(self, spec: str, tag: str) -> DataRef:
         """Put tag ``tag`` on the commit ``spec`` names (``churn@main``); tags do not move."""
